@@ -1,0 +1,70 @@
+"""The `fritekst` command: analyze, tag and eval.
+
+Each `eval` target lives in its own module exposing `add_arguments(parser)` and
+`run(args) -> dict`; the dict is printed as one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+from . import __version__
+from .errors import FritekstError
+
+#: eval target -> module implementing it
+EVAL_TARGETS = {
+    "topics": "nlp.eval_topics",
+    "pipeline": "nlp.eval_pipeline",
+    "sentiment": "nlp.eval_sentiment",
+    "redaction": "nlp.eval_redaction",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fritekst", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"fritekst {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    try:
+        from . import commands
+    except ImportError:  # analyze/tag not built yet in this checkout
+        commands = None
+    if commands is not None:
+        commands.add_analyze(sub)
+        commands.add_tag(sub)
+
+    ev = sub.add_parser("eval", help="evaluate a component and print one JSON object")
+    ev_sub = ev.add_subparsers(dest="target", required=True)
+    for target, module_name in EVAL_TARGETS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        p = ev_sub.add_parser(target, help=(module.__doc__ or "").strip().splitlines()[0])
+        module.add_arguments(p)
+        p.set_defaults(func=lambda args, m=module: _print_json(m.run(args)))
+    return parser
+
+
+def _print_json(result: dict) -> int:
+    json.dump(result, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except FritekstError as exc:
+        print(f"fritekst: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
