@@ -11,7 +11,7 @@ import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -139,24 +139,23 @@ def embed(
     texts: Sequence[str],
     encoder: Encoder,
     cache: EmbeddingCache | None = None,
-    progress: bool = False,
+    on_step: Callable[[int, int], None] | None = None,
 ) -> np.ndarray:
-    """Embed texts, reusing cached vectors; each distinct text is encoded once."""
+    """Embed texts, reusing cached vectors; each distinct text is encoded once.
+
+    `on_step(done, total)` is called after each batch of texts that had to be encoded.
+    """
     unique = list(dict.fromkeys(texts))
     known = cache.get(encoder.name, unique, encoder.dim) if cache is not None else {}
     missing = [t for t in unique if t not in known]
-    if missing:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(missing), desc="Embedding", unit="text", disable=not progress)
-        for i in range(0, len(missing), _BATCH):
-            batch = missing[i : i + _BATCH]
-            vecs = encoder.encode(batch)
-            known.update(zip(batch, vecs))
-            if cache is not None:
-                cache.put(encoder.name, batch, vecs)
-            bar.update(len(batch))
-        bar.close()
+    for i in range(0, len(missing), _BATCH):
+        batch = missing[i : i + _BATCH]
+        vecs = encoder.encode(batch)
+        known.update(zip(batch, vecs))
+        if cache is not None:
+            cache.put(encoder.name, batch, vecs)
+        if on_step is not None:
+            on_step(min(i + _BATCH, len(missing)), len(missing))
     if not texts:
         return np.zeros((0, encoder.dim), dtype=np.float32)
     return np.stack([known[t] for t in texts]).astype(np.float32)

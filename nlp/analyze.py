@@ -1,0 +1,263 @@
+"""From a loaded survey to tagged comments and themes: the path `analyze`, `tag` and the app share.
+
+Every comment passes once through cleaning, the Norwegian pipeline, redaction, embedding and
+sentiment (`prepare`); `analyze` then fits themes on the substantive comments and `tag`
+applies a saved model. Both return an `Analysis` with one row per input row, in input order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .clean import Cleaned, clean
+from .codebook import Codebook
+from .edits import Edits
+from .embed import EmbeddingCache, embed, get_encoder
+from .errors import ModelError
+from .io import Survey
+from .keywords import keyword_tokens
+from .model_store import SavedModel, fingerprint
+from .pipeline import annotate, load_pipeline
+from .privacy import Redactor
+from .progress import Progress, for_stage, silent
+from .quotes import select_quotes
+from .sentiment import LABELS as SENTIMENT_LABELS
+from .sentiment import SentimentModel, SentimentResult
+from .topics import OUTLIER, Theme, ThemeModel
+
+NONANSWER = -2
+NONANSWER_LABEL = "Ikke svar"
+OUTLIER_LABEL = "Uten tema"
+
+
+@dataclass
+class AnalyzeOptions:
+    codebook: Codebook | None = None
+    encoder: str | None = None
+    pipeline: str | None = None
+    seed: int = 42
+    min_topic_size: int | None = None
+    keep_original: bool = False
+    n_quotes: int = 5
+
+
+@dataclass
+class Prepared:
+    """The per-comment layer computed once and shared by themes, sentiment and outputs."""
+
+    cleaned: Cleaned
+    safe_text: list[str]            # cleaned text with personal data replaced by placeholders
+    redacted_spans: list[int]       # number of redacted spans per comment
+    tokens: list[list[str]]         # keyword lemmas (never names)
+    embeddings: np.ndarray          # rows for non-answers are zero
+    sentiment: SentimentResult
+    encoder_name: str
+    pipeline_name: str
+
+
+@dataclass
+class ThemeInfo:
+    id: int
+    label: str
+    keywords: list[str]
+    size: int
+    share: float
+    quote_ids: list[str] = field(default_factory=list)
+    codebook_id: str | None = None
+
+
+@dataclass
+class Analysis:
+    comments: pd.DataFrame
+    themes: list[ThemeInfo]
+    model: ThemeModel
+    edits: Edits
+    metadata: dict
+
+
+def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent) -> Prepared:
+    texts = survey.frame["text"].tolist()
+    progress("Rensing", 0, 1)
+    cleaned = clean(texts)
+    progress("Rensing", 1, 1)
+
+    progress("Språkanalyse", 0, 1)
+    nlp = load_pipeline(options.pipeline)
+    annotations = annotate(cleaned.text, nlp)
+    progress("Språkanalyse", 1, 1)
+
+    progress("Anonymisering", 0, 1)
+    redactions = Redactor(nlp=nlp).redact_many(cleaned.text, annotations)
+    progress("Anonymisering", 1, 1)
+    safe = [r.text for r in redactions]
+    tokens = [
+        keyword_tokens(a, [(s.start, s.end) for s in r.spans]) for a, r in zip(annotations, redactions)
+    ]
+
+    encoder = get_encoder(options.encoder)
+    substantive = np.flatnonzero(~np.asarray(cleaned.is_nonanswer, dtype=bool))
+    embeddings = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    progress("Embedding", 0, max(len(substantive), 1))
+    if len(substantive):
+        embeddings[substantive] = embed(
+            [safe[i] for i in substantive], encoder, EmbeddingCache.default(), for_stage(progress, "Embedding")
+        )
+    progress("Embedding", max(len(substantive), 1), max(len(substantive), 1))
+
+    progress("Sentiment", 0, 1)
+    sentiment = SentimentModel.load().predict(
+        cleaned.text, embeddings, nonanswer=cleaned.is_nonanswer, annotations=annotations
+    )
+    progress("Sentiment", 1, 1)
+    return Prepared(
+        cleaned=cleaned, safe_text=safe, redacted_spans=[len(r.spans) for r in redactions],
+        tokens=tokens, embeddings=embeddings, sentiment=sentiment,
+        encoder_name=encoder.name, pipeline_name=_pipeline_name(nlp),
+    )
+
+
+def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Progress = silent) -> Analysis:
+    """Fit themes on a survey round and tag every comment."""
+    options = options or AnalyzeOptions()
+    prep = prepare(survey, options, progress)
+    fit_rows = _fit_rows(prep)
+    if len(fit_rows) < 3:
+        from .errors import InputError
+
+        raise InputError(
+            f"{survey.source}: only {len(fit_rows)} distinct substantive comments in column "
+            f"'{survey.text_column}'; at least 3 are needed to find themes"
+        )
+    codebook_vectors = None
+    if options.codebook is not None:
+        encoder = get_encoder(options.encoder)
+        codebook_vectors = embed([t.prompt() for t in options.codebook.themes], encoder, EmbeddingCache.default())
+    progress("Temaer", 0, 1)
+    model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed)
+    model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors)
+    progress("Temaer", 1, 1)
+    metadata = {
+        "encoder": prep.encoder_name,
+        "pipeline": prep.pipeline_name,
+        "parameters": {
+            "seed": options.seed, "min_topic_size": options.min_topic_size,
+            "codebook": options.codebook.to_dict() if options.codebook else None,
+            **vars(model.params_),
+        },
+        "input": {
+            "source": survey.source, "rows": len(survey.frame),
+            "fingerprint": fingerprint(survey.frame["id"].tolist(), survey.frame["text"].tolist()),
+            "text_column": survey.text_column, "id_column": survey.id_column,
+            "group_columns": survey.group_columns,
+        },
+    }
+    return _assemble(survey, prep, model, Edits(), metadata, options, with_quotes=True)
+
+
+def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None,
+        progress: Progress = silent) -> Analysis:
+    """Tag a new round with a saved model's themes (and the analyst's edits)."""
+    options = options or AnalyzeOptions()
+    options.encoder = options.encoder or _encoder_spec(saved.metadata)
+    options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
+    prep = prepare(survey, options, progress)
+    if prep.encoder_name != saved.metadata.get("encoder"):
+        raise ModelError(
+            f"model was fitted with encoder {saved.metadata.get('encoder')!r} but this run uses "
+            f"{prep.encoder_name!r}; themes would not match"
+        )
+    return _assemble(survey, prep, saved.theme_model(), saved.edits, saved.metadata, options, with_quotes=False)
+
+
+def _encoder_spec(metadata: dict) -> str | None:
+    name = str(metadata.get("encoder") or "")
+    return name[3:] if name.startswith("st:") else None
+
+
+def _pipeline_name(nlp) -> str:
+    return f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+
+
+def _fit_rows(prep: Prepared) -> np.ndarray:
+    """Substantive comments, each distinct text once (duplicates would fake dense themes)."""
+    seen: set[str] = set()
+    rows = []
+    for i, (text, nonanswer) in enumerate(zip(prep.safe_text, prep.cleaned.is_nonanswer)):
+        key = text.lower()
+        if nonanswer or key in seen:
+            continue
+        seen.add(key)
+        rows.append(i)
+    return np.asarray(rows, dtype=int)
+
+
+def theme_column(theme_id: int, label: str) -> str:
+    return f"tema {theme_id}: {label}"
+
+
+def _assemble(
+    survey: Survey, prep: Prepared, model: ThemeModel, edits: Edits, metadata: dict,
+    options: AnalyzeOptions, with_quotes: bool,
+) -> Analysis:
+    n = len(survey.frame)
+    nonanswer = np.asarray(prep.cleaned.is_nonanswer, dtype=bool)
+    topic_id = np.full(n, NONANSWER, dtype=int)
+    score = np.zeros(n, dtype=np.float32)
+    sub = np.flatnonzero(~nonanswer)
+    if len(sub):
+        ids, sc = model.transform(prep.embeddings[sub])
+        topic_id[sub], score[sub] = ids, sc
+    topic_id = edits.apply(topic_id, prep.cleaned.text)
+
+    labels = {t.id: edits.label(t.id, t.label) for t in model.themes_ if edits.target(t.id) == t.id}
+    label_of = {**labels, OUTLIER: OUTLIER_LABEL, NONANSWER: NONANSWER_LABEL}
+
+    frame = pd.DataFrame({"id": survey.frame["id"].astype(str)})
+    if options.keep_original:
+        frame["original_text"] = survey.frame["text"].values
+    frame["text"] = prep.safe_text
+    frame["is_nonanswer"] = nonanswer
+    frame["is_duplicate"] = np.asarray(prep.cleaned.is_duplicate, dtype=bool)
+    frame["variety"] = prep.cleaned.variety
+    frame["topic_id"] = topic_id
+    frame["topic_label"] = [label_of.get(int(t), OUTLIER_LABEL) for t in topic_id]
+    frame["topic_score"] = np.round(score, 4)
+    frame["sentiment"] = prep.sentiment.label
+    frame["sentiment_score"] = np.round(prep.sentiment.score, 4)
+    for j, lab in enumerate(SENTIMENT_LABELS):
+        frame[f"p_{lab}"] = np.round(prep.sentiment.proba[:, j], 4)
+    frame["redacted"] = np.asarray(prep.redacted_spans) > 0
+    for col in survey.group_columns:
+        frame[col] = survey.frame[col].values
+    for tid, lab in labels.items():
+        frame[theme_column(tid, lab)] = (topic_id == tid).astype(np.int8)
+
+    substantive = max(int((~nonanswer).sum()), 1)
+    themes: list[ThemeInfo] = []
+    for t in model.themes_:
+        if t.id not in labels:
+            continue
+        members = np.flatnonzero(topic_id == t.id)
+        quote_ids: list[str] = []
+        if with_quotes:
+            picked = select_quotes(prep.safe_text, prep.embeddings, _distinct(members, prep.safe_text),
+                                   k=options.n_quotes)
+            quote_ids = frame["id"].iloc[picked].tolist()
+        themes.append(ThemeInfo(t.id, labels[t.id], list(t.keywords), len(members),
+                                len(members) / substantive, quote_ids, t.codebook_id))
+    themes.sort(key=lambda th: (-th.size, th.id))
+    return Analysis(frame, themes, model, edits, metadata)
+
+
+def _distinct(rows: np.ndarray, texts: list[str]) -> np.ndarray:
+    seen: set[str] = set()
+    keep = []
+    for i in rows:
+        key = texts[i].lower()
+        if key not in seen:
+            seen.add(key)
+            keep.append(i)
+    return np.asarray(keep, dtype=int)

@@ -1,0 +1,283 @@
+"""Themes in survey comments: BERTopic discovery, a codebook seed, and one assignment rule.
+
+Discovery runs BERTopic (UMAP + HDBSCAN, sized to the number of comments) on the comment
+embeddings, or, with a codebook, matches comments to the known themes first and lets BERTopic
+find new themes among the rest. A multinomial logistic "head" is then fitted on the discovered
+memberships and *is* the assignment rule: `analyze` and `tag` both label comments with
+`transform`, so a saved model tags the file it was fitted on exactly as `analyze` did. The
+final themes are represented by a BERTopic model fitted on that assignment (c-TF-IDF over
+lemmas), which is what gets saved with BERTopic's safetensors serialization.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+from .codebook import Codebook
+from .labels import make_label
+
+OUTLIER = -1
+_EMPTY_DOC = "emptydoc"  # BERTopic's stand-in for a comment with no keyword tokens
+
+
+@dataclass
+class Theme:
+    id: int
+    label: str
+    keywords: list[str]
+    codebook_id: str | None = None
+
+
+@dataclass
+class ThemeParams:
+    """Settings resolved for one fit (recorded in the model's metadata)."""
+
+    n_docs: int
+    n_neighbors: int
+    n_components: int
+    min_cluster_size: int
+    min_samples: int
+
+
+def adaptive_params(n_docs: int, min_topic_size: int | None = None, n_components: int = 5) -> ThemeParams:
+    """Neighbourhood and cluster sizes that scale with the corpus.
+
+    Fixed BERTopic defaults (15 neighbours, clusters of 10) give two giant themes on a few
+    hundred comments and hundreds of micro-themes on tens of thousands; these grow slowly with n.
+    """
+    n = max(n_docs, 2)
+    n_neighbors = int(np.clip(round(math.sqrt(n) / 2), 10, 50))
+    mcs = min_topic_size or int(np.clip(round(n / 60), 5, 250))
+    min_samples = max(2, mcs // 5)
+    return ThemeParams(n, min(n_neighbors, n - 1), n_components, mcs, min_samples)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class ThemeModel:
+    """Fit themes on comment embeddings and lemma tokens; assign themes to new comments.
+
+    Parameters follow scikit-learn conventions; learned state ends in an underscore.
+    """
+
+    def __init__(
+        self,
+        *,
+        min_topic_size: int | None = None,
+        n_components: int = 5,
+        max_outlier_share: float = 0.10,
+        min_score: float = 0.30,
+        n_keywords: int = 10,
+        codebook: Codebook | None = None,
+        codebook_threshold: float = 0.0,
+        head_c: float = 4.0,
+        seed: int = 42,
+    ) -> None:
+        self.min_topic_size = min_topic_size
+        self.n_components = n_components
+        self.max_outlier_share = max_outlier_share
+        self.min_score = min_score
+        self.n_keywords = n_keywords
+        self.codebook = codebook
+        self.codebook_threshold = codebook_threshold
+        self.head_c = head_c
+        self.seed = seed
+
+    # ------------------------------------------------------------------ fitting
+    def fit(
+        self,
+        embeddings: np.ndarray,
+        tokens: Sequence[Sequence[str]],
+        codebook_embeddings: np.ndarray | None = None,
+    ) -> "ThemeModel":
+        """Fit on substantive comments (non-answers and duplicates removed by the caller)."""
+        X = np.asarray(embeddings, dtype=np.float32)
+        if len(X) != len(tokens):
+            raise ValueError("embeddings and tokens differ in length")
+        if len(X) < 3:
+            raise ValueError("at least 3 distinct substantive comments are needed to find themes")
+        docs = [" ".join(t) for t in tokens]
+        self.params_ = adaptive_params(len(X), self.min_topic_size, self.n_components)
+
+        if self.codebook is not None:
+            if codebook_embeddings is None or len(codebook_embeddings) != len(self.codebook.themes):
+                raise ValueError("codebook_embeddings must hold one vector per codebook theme")
+            labels, origin = self._discover_with_codebook(X, docs, codebook_embeddings)
+        else:
+            labels = self._discover(X, docs)
+            origin = {int(k): None for k in np.unique(labels) if k != OUTLIER}
+
+        labels, origin = self._renumber(labels, origin)
+        self._fit_head(X, labels)
+        final = self.transform(X)[0]
+        self._represent(X, docs, final, origin)
+        return self
+
+    def _discover(self, X: np.ndarray, docs: list[str]) -> np.ndarray:
+        """BERTopic with UMAP + HDBSCAN sized by `adaptive_params`; -1 marks outliers."""
+        from bertopic import BERTopic
+        from hdbscan import HDBSCAN
+        from umap import UMAP
+
+        p = self.params_
+        if len(X) < 3 * p.min_cluster_size:  # too few comments to find density: one theme
+            return np.zeros(len(X), dtype=int)
+        model = BERTopic(
+            umap_model=UMAP(
+                n_neighbors=p.n_neighbors, n_components=p.n_components, min_dist=0.0,
+                metric="cosine", random_state=self.seed, n_jobs=1,
+            ),
+            hdbscan_model=HDBSCAN(
+                min_cluster_size=p.min_cluster_size, min_samples=p.min_samples,
+                metric="euclidean", cluster_selection_method="leaf", prediction_data=False,
+            ),
+            vectorizer_model=_vectorizer(len(docs)),
+            calculate_probabilities=False,
+            language="multilingual",  # "english" strips every non-ASCII letter (æ, ø, å)
+        )
+        topics, _ = model.fit_transform(docs, X)
+        topics = np.asarray(topics)
+        if (topics != OUTLIER).sum() == 0:
+            return np.zeros(len(X), dtype=int)
+        return topics
+
+    def _discover_with_codebook(
+        self, X: np.ndarray, docs: list[str], C: np.ndarray
+    ) -> tuple[np.ndarray, dict[int, str | None]]:
+        """Comments close to a codebook theme take it; the rest may form new themes."""
+        assert self.codebook is not None
+        sim = X @ np.asarray(C, dtype=np.float32).T
+        seed_hits = _seed_hits(docs, self.codebook)
+        score = _zscore_columns(sim) + 0.75 * seed_hits
+        best = score.argmax(axis=1)
+        margin = np.sort(score, axis=1)
+        margin = margin[:, -1] - (margin[:, -2] if score.shape[1] > 1 else 0.0)
+        confident = (score.max(axis=1) > self.codebook_threshold) | (seed_hits.max(axis=1) > 0)
+        labels = np.where(confident, best, OUTLIER)
+        origin: dict[int, str | None] = {k: t.id for k, t in enumerate(self.codebook.themes)}
+
+        rest = np.flatnonzero(labels == OUTLIER)
+        if len(rest) >= 3 * self.params_.min_cluster_size:
+            found = self._discover(X[rest], [docs[i] for i in rest])
+            offset = len(self.codebook.themes)
+            for k in np.unique(found):
+                if k == OUTLIER:
+                    continue
+                labels[rest[found == k]] = offset + k
+                origin[int(offset + k)] = None
+        del margin
+        return labels, origin
+
+    @staticmethod
+    def _renumber(labels: np.ndarray, origin: dict[int, str | None]) -> tuple[np.ndarray, dict[int, str | None]]:
+        """Theme ids 0..k-1 by decreasing size (outliers stay -1); drop empty codebook themes."""
+        kept = [k for k in np.unique(labels) if k != OUTLIER]
+        kept.sort(key=lambda k: (-int((labels == k).sum()), k))
+        mapping = {old: new for new, old in enumerate(kept)}
+        out = np.array([mapping.get(k, OUTLIER) for k in labels], dtype=int)
+        return out, {mapping[k]: origin.get(k) for k in kept}
+
+    def _fit_head(self, X: np.ndarray, labels: np.ndarray) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        members = labels != OUTLIER
+        classes = np.unique(labels[members])
+        self.topic_ids_ = classes.astype(int)
+        if len(classes) == 1:
+            self.coef_ = np.zeros((1, X.shape[1]), dtype=np.float32)
+            self.intercept_ = np.zeros(1, dtype=np.float32)
+            self.threshold_ = 0.0
+            return
+        head = LogisticRegression(C=self.head_c, max_iter=2000, random_state=self.seed)
+        head.fit(X[members], labels[members])
+        self.coef_ = head.coef_.astype(np.float32)
+        self.intercept_ = head.intercept_.astype(np.float32)
+        best = self.predict_proba(X).max(axis=1)
+        # Never leave more than max_outlier_share without a theme, however diffuse the data.
+        self.threshold_ = float(min(self.min_score, np.quantile(best, self.max_outlier_share)))
+
+    def _represent(
+        self, X: np.ndarray, docs: list[str], labels: np.ndarray, origin: dict[int, str | None]
+    ) -> None:
+        """Fit the saved BERTopic on the final assignment: c-TF-IDF keywords and topic vectors."""
+        from bertopic import BERTopic
+        from bertopic.cluster import BaseCluster
+        from bertopic.dimensionality import BaseDimensionalityReduction
+        from bertopic.vectorizers import ClassTfidfTransformer
+
+        self.bertopic_ = BERTopic(
+            umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(),
+            vectorizer_model=_vectorizer(len(docs)),
+            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
+            top_n_words=self.n_keywords,
+            language="multilingual",
+        )
+        self.bertopic_.fit(docs, X, y=labels)
+        names = {t.id: t.name for t in self.codebook.themes} if self.codebook else {}
+        self.themes_: list[Theme] = []
+        for k in self.topic_ids_:
+            words = [w for w, _ in (self.bertopic_.get_topic(int(k)) or []) if w and w != _EMPTY_DOC]
+            cb = origin.get(int(k))
+            label = names[cb] if cb else make_label(words)
+            self.themes_.append(Theme(int(k), label, words[: self.n_keywords], cb))
+
+    # --------------------------------------------------------------- assigning
+    def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
+        X = np.asarray(embeddings, dtype=np.float32)
+        if len(self.topic_ids_) == 1:
+            return np.ones((len(X), 1), dtype=np.float32)
+        z = X @ self.coef_.T + self.intercept_
+        if z.shape[1] == 1:  # binary logistic regression stores one row
+            z = np.hstack([-z, z]) / 2
+        return _softmax(z)
+
+    def transform(self, embeddings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Theme id (or -1 when no theme is likely enough) and its probability, per comment."""
+        proba = self.predict_proba(embeddings)
+        best = proba.argmax(axis=1)
+        score = proba[np.arange(len(proba)), best]
+        ids = self.topic_ids_[best]
+        ids = np.where(score >= self.threshold_, ids, OUTLIER)
+        return ids.astype(int), score.astype(np.float32)
+
+    def fit_transform(self, embeddings, tokens, codebook_embeddings=None):
+        return self.fit(embeddings, tokens, codebook_embeddings).transform(embeddings)
+
+
+def _vectorizer(n_docs: int):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(
+        tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2),
+        min_df=2 if n_docs >= 50 else 1,
+    )
+
+
+def _zscore_columns(sim: np.ndarray) -> np.ndarray:
+    """Similarity to each theme relative to how similar comments are to it in general."""
+    mu = sim.mean(axis=0, keepdims=True)
+    sd = sim.std(axis=0, keepdims=True) + 1e-6
+    return (sim - mu) / sd
+
+
+def _seed_hits(docs: Sequence[str], codebook: Codebook) -> np.ndarray:
+    """Count of a theme's seed words (lowercased, single words or phrases) in each lemma doc."""
+    out = np.zeros((len(docs), len(codebook.themes)), dtype=np.float32)
+    lowered = [" " + d.lower() + " " for d in docs]
+    for j, theme in enumerate(codebook.themes):
+        seeds = {s.lower() for s in theme.seeds}
+        for i, d in enumerate(lowered):
+            out[i, j] = sum(1 for s in seeds if f" {s} " in d)
+    return out
+
+
+__all__ = ["ThemeModel", "Theme", "ThemeParams", "adaptive_params", "OUTLIER"]
