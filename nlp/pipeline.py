@@ -1,0 +1,272 @@
+"""Load the Norwegian spaCy pipeline and annotate comments with lemmas, UPOS, names and sentences.
+
+The bundled pipeline (`models/norsk_pipeline`, Bokmål and Nynorsk in one model) is the default;
+an installed spaCy package such as `nb_core_news_sm`, or any pipeline folder, can be chosen by name
+or path, or with the `FRITEKST_PIPELINE` environment variable. Annotations are cached on disk
+(SQLite, JSON values) keyed by pipeline identity and text hash, so rerunning a survey is instant.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import ModelError
+from .paths import cache_dir, models_dir
+
+DEFAULT_PIPELINE = "norsk_pipeline"
+ENV_VAR = "FRITEKST_PIPELINE"
+
+#: longest piece of text given to spaCy at once; longer comments are split at whitespace
+MAX_CHUNK_CHARS = 100_000
+
+
+class PipelineError(ModelError):
+    """The pipeline folder is missing or damaged, or the name is not an installed spaCy package."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """One comment's annotation; whitespace-only tokens are left out of the word columns."""
+
+    text: str
+    words: tuple[str, ...]
+    idx: tuple[int, ...]
+    lemmas: tuple[str, ...]
+    pos: tuple[str, ...]
+    ents: tuple[tuple[int, int, str], ...]
+    sents: tuple[tuple[int, int], ...]
+
+    def to_json(self) -> str:
+        d = asdict(self)
+        del d["text"]
+        return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str, value: str) -> Annotation:
+        d = json.loads(value)
+        return cls(
+            text=text,
+            words=tuple(d["words"]),
+            idx=tuple(d["idx"]),
+            lemmas=tuple(d["lemmas"]),
+            pos=tuple(d["pos"]),
+            ents=tuple((int(s), int(e), str(lab)) for s, e, lab in d["ents"]),
+            sents=tuple((int(s), int(e)) for s, e in d["sents"]),
+        )
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _looks_like_path(name: str) -> bool:
+    return os.sep in name or "/" in name or name.startswith(".") or name.startswith("~")
+
+
+def _load_folder(path: Path, label: str) -> Language:
+    if not path.is_dir():
+        raise PipelineError(
+            f"spaCy pipeline folder not found: {path} ({label}). Retrain it with "
+            "`python -m training.pipeline.train` or choose an installed model by name."
+        )
+    if not (path / "config.cfg").is_file() or not (path / "meta.json").is_file():
+        raise PipelineError(f"spaCy pipeline folder {path} is damaged: config.cfg or meta.json is missing")
+    try:
+        return spacy.load(path)
+    except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, config errors...
+        raise PipelineError(f"spaCy pipeline folder {path} is damaged or incompatible: {type(exc).__name__}: {exc}") from exc
+
+
+@lru_cache(maxsize=8)
+def _load_cached(name_or_path: str | None) -> Language:
+    if name_or_path is None:
+        return _load_folder(models_dir() / DEFAULT_PIPELINE, "the bundled default pipeline")
+    path = Path(name_or_path).expanduser()
+    if path.exists() or _looks_like_path(name_or_path):
+        return _load_folder(path, f"given as {name_or_path!r}")
+    bundled = models_dir() / name_or_path
+    if bundled.is_dir():
+        return _load_folder(bundled, f"bundled pipeline {name_or_path!r}")
+    if not spacy.util.is_package(name_or_path):
+        raise PipelineError(
+            f"unknown spaCy pipeline {name_or_path!r}: not a folder and not an installed spaCy package "
+            f"(install it, e.g. `python -m spacy download {name_or_path}`, or give a folder path)"
+        )
+    try:
+        return spacy.load(name_or_path)
+    except Exception as exc:
+        raise PipelineError(f"installed spaCy pipeline {name_or_path!r} could not be loaded: {exc}") from exc
+
+
+def load_pipeline(name_or_path: str | None = None) -> Language:
+    """None -> $FRITEKST_PIPELINE or the bundled default; a folder path; or an installed package name."""
+    if name_or_path is None or name_or_path == "":
+        name_or_path = os.environ.get(ENV_VAR) or None
+    return _load_cached(name_or_path)
+
+
+def pipeline_id(nlp: Language) -> str:
+    """Identity for the cache: name, version and a hash of the meta (changes on retraining)."""
+    meta = nlp.meta
+    digest = hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return f"{meta.get('lang', nlp.lang)}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}-{digest}"
+
+
+# --------------------------------------------------------------------------- annotation
+
+
+def _components(nlp: Language) -> list[tuple[str, object]]:
+    """Components to run: everything enabled, but a senter instead of a parser when there is one."""
+    names = list(nlp.pipe_names)
+    has_senter = "senter" in nlp.component_names
+    if has_senter and "parser" in names:
+        names.remove("parser")
+        if "senter" not in names:
+            names.append("senter")
+    order = [n for n in nlp.component_names if n in names]
+    procs = [(n, nlp.get_pipe(n)) for n in order]
+    if not has_senter and "parser" not in names and not any(n == "sentencizer" for n in names):
+        procs.append(("sentencizer", nlp.create_pipe("sentencizer")))
+    return procs
+
+
+def _chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
+    """Split very long text at whitespace into pieces of at most `limit` characters."""
+    if len(text) <= limit:
+        return [(0, text)]
+    out, start = [], 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            cut = max(text.rfind("\n", start, end), text.rfind(" ", start, end))
+            if cut > start:
+                end = cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def _doc_columns(doc: Doc, offset: int) -> dict[str, list]:
+    words, idx, lemmas, pos = [], [], [], []
+    for tok in doc:
+        if tok.is_space:
+            continue
+        words.append(tok.text)
+        idx.append(tok.idx + offset)
+        lemmas.append(tok.lemma_ or tok.text)
+        pos.append(tok.pos_)
+    ents = [(e.start_char + offset, e.end_char + offset, e.label_) for e in doc.ents]
+    sents = []
+    if doc.has_annotation("SENT_START") or len(doc) == 0:
+        for s in doc.sents if len(doc) else []:
+            toks = [t for t in s if not t.is_space]
+            if toks:
+                sents.append((toks[0].idx + offset, toks[-1].idx + len(toks[-1].text) + offset))
+    return {"words": words, "idx": idx, "lemmas": lemmas, "pos": pos, "ents": ents, "sents": sents}
+
+
+def _run(nlp: Language, texts: Sequence[str], batch_size: int, progress: bool) -> list[Annotation]:
+    pieces = [(i, off, chunk) for i, t in enumerate(texts) for off, chunk in _chunks(t)]
+    procs = _components(nlp)
+    docs: Iterator[Doc] | Iterable[Doc] = (nlp.make_doc(chunk) for _, _, chunk in pieces)
+    for _, proc in procs:
+        if hasattr(proc, "pipe"):
+            docs = proc.pipe(docs, batch_size=batch_size)
+        else:
+            docs = (proc(d) for d in docs)
+    if progress:
+        from tqdm.auto import tqdm
+
+        docs = tqdm(docs, total=len(pieces), desc="spaCy", unit="text")
+    cols: list[dict[str, list]] = [
+        {"words": [], "idx": [], "lemmas": [], "pos": [], "ents": [], "sents": []} for _ in texts
+    ]
+    for (i, off, _), doc in zip(pieces, docs):
+        for k, v in _doc_columns(doc, off).items():
+            cols[i][k].extend(v)
+    return [
+        Annotation(
+            text=t,
+            words=tuple(c["words"]),
+            idx=tuple(c["idx"]),
+            lemmas=tuple(c["lemmas"]),
+            pos=tuple(c["pos"]),
+            ents=tuple(tuple(e) for e in c["ents"]),
+            sents=tuple(tuple(s) for s in c["sents"]),
+        )
+        for t, c in zip(texts, cols)
+    ]
+
+
+class AnnotationCache:
+    """SQLite store of annotations keyed by (pipeline id, sha256 of the text)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    @classmethod
+    def default(cls) -> AnnotationCache:
+        return cls(cache_dir() / "annotations.sqlite")
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=30)
+        con.execute("CREATE TABLE IF NOT EXISTS annotations (pipeline TEXT, sha TEXT, value TEXT, PRIMARY KEY (pipeline, sha))")
+        return con
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def get_many(self, pipeline: str, texts: Sequence[str]) -> dict[str, Annotation]:
+        found: dict[str, Annotation] = {}
+        by_key = {self.key(t): t for t in texts}
+        keys = list(by_key)
+        with closing(self._connect()) as con:
+            for i in range(0, len(keys), 500):
+                part = keys[i : i + 500]
+                q = f"SELECT sha, value FROM annotations WHERE pipeline = ? AND sha IN ({','.join('?' * len(part))})"
+                for sha, value in con.execute(q, [pipeline, *part]):
+                    text = by_key[sha]
+                    found[text] = Annotation.from_json(text, value)
+        return found
+
+    def put_many(self, pipeline: str, annotations: Iterable[Annotation]) -> None:
+        rows = [(pipeline, self.key(a.text), a.to_json()) for a in annotations]
+        with closing(self._connect()) as con, con:
+            con.executemany("INSERT OR REPLACE INTO annotations VALUES (?, ?, ?)", rows)
+
+
+def annotate(
+    texts: Sequence[str],
+    nlp: Language | None = None,
+    *,
+    batch_size: int = 256,
+    progress: bool = False,
+    cache: AnnotationCache | None = None,
+) -> list[Annotation]:
+    """Annotate texts (deduplicated, disk-cached); one Annotation per input text, in order."""
+    if nlp is None:
+        nlp = load_pipeline()
+    texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
+    cache = cache if cache is not None else AnnotationCache.default()
+    pid = pipeline_id(nlp)
+    unique = list(dict.fromkeys(texts))
+    done = cache.get_many(pid, unique)
+    todo = [t for t in unique if t not in done]
+    if todo:
+        new = _run(nlp, todo, batch_size, progress)
+        cache.put_many(pid, new)
+        done.update((a.text, a) for a in new)
+    return [done[t] for t in texts]

@@ -1,0 +1,121 @@
+"""Retrain fritekst's Norwegian spaCy pipeline (Bokmål + Nynorsk) from the shared data.
+
+    OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python -m training.pipeline.train \
+        --data ../shared/data --out models/norsk_pipeline
+
+Steps: convert NDT train (mapped to UD tags) and UD dev to DocBin files under --work, train with
+`config.cfg` (dev = UD dev, both varieties), copy the best model to --out with the tokenizer
+exceptions stored in it, then score it on the UD dev files of each variety and write
+`<out>/scores.json`.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import shutil  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from . import tokenizer_exceptions  # noqa: E402,F401  (registers the before_init callback)
+from .check_mapping import agreement  # noqa: E402
+from .convert import convert_file  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+PIPELINE_NAME = "norsk_pipeline"
+PIPELINE_VERSION = "1.0.0"
+
+
+def build_corpus(data: Path, work: Path, per_doc: int = 10) -> dict[str, int]:
+    counts = {}
+    for v in ("nob", "nno"):
+        counts[f"train_{v}"] = convert_file(data / "ndt" / v / "train.conll", work / "corpus" / "train" / f"{v}.spacy", True, per_doc)
+        counts[f"dev_{v}"] = convert_file(data / "ud" / v / "dev.conllu", work / "corpus" / "dev" / f"{v}.spacy", False, per_doc)
+    return counts
+
+
+def finalize(best: Path, out: Path, extra_meta: dict) -> None:
+    """Copy the trained model to `out`, with a config that loads without fritekst installed."""
+    import spacy
+
+    nlp = spacy.load(best)
+    tokenizer_exceptions.add_tokenizer_exceptions(nlp)  # idempotent; already there from before_init
+    nlp.meta.update(extra_meta)
+    # the before_init callback is only needed for training; drop it so plain spacy.load and
+    # `spacy train` on the saved config need no fritekst code
+    nlp.config["initialize"]["before_init"] = None
+    tmp = out.with_name(out.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    nlp.to_disk(tmp)
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--out", type=Path, default=Path("models") / PIPELINE_NAME)
+    ap.add_argument("--work", type=Path, default=Path("runs/pipeline"), help="corpus and checkpoints")
+    ap.add_argument("--config", type=Path, default=HERE / "config.cfg")
+    ap.add_argument("--max-epochs", type=int, default=None, help="override [training] max_epochs")
+    ap.add_argument("--max-steps", type=int, default=None, help="override [training] max_steps")
+    ap.add_argument("--vectors", type=Path, default=None, help="spaCy vectors folder to include")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--skip-convert", action="store_true")
+    args = ap.parse_args(argv)
+
+    from spacy.cli.train import train as spacy_train
+
+    t0 = time.time()
+    if not args.skip_convert:
+        print("corpus:", build_corpus(args.data, args.work), flush=True)
+    mapping = {v: agreement(args.data, v).__dict__ for v in ("nob", "nno")}
+    print("mapping agreement on dev:", json.dumps(mapping), flush=True)
+
+    overrides = {
+        "paths.train": str(args.work / "corpus" / "train"),
+        "paths.dev": str(args.work / "corpus" / "dev"),
+        "system.seed": args.seed,
+    }
+    if args.max_epochs is not None:
+        overrides["training.max_epochs"] = args.max_epochs
+    if args.max_steps is not None:
+        overrides["training.max_steps"] = args.max_steps
+    if args.vectors is not None:
+        overrides["paths.vectors"] = str(args.vectors)
+        overrides["components.tok2vec.model.embed.include_static_vectors"] = True
+    train_dir = args.work / "model"
+    spacy_train(args.config, output_path=train_dir, use_gpu=-1, overrides=overrides)
+    train_s = time.time() - t0
+
+    finalize(
+        train_dir / "model-best",
+        args.out,
+        {
+            "name": PIPELINE_NAME,
+            "version": PIPELINE_VERSION,
+            "description": "fritekst: Norwegian Bokmål + Nynorsk pipeline (UPOS, features, lemmas, "
+            "sentences, NorNE entities) trained on NDT mapped to UD",
+            "sources": [{"name": "NDT + NorNE", "url": "https://github.com/ltgoslo/norne", "license": "CC0"}],
+            "license": "CC0 annotations; see data licences",
+        },
+    )
+
+    from nlp.eval_pipeline import evaluate_file
+
+    scores = {"mapping_agreement_dev": mapping, "train_seconds": round(train_s)}
+    for v in ("nob", "nno"):
+        scores[f"dev_{v}"] = evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out))
+    (args.out / "scores.json").write_text(json.dumps(scores, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(scores, ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    main()
