@@ -134,34 +134,52 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
         raise InputError(f"{source}: is an old Excel (.xls) or encrypted file, not text; export CSV")
     if data.startswith(_PARQUET_MAGIC):
         raise InputError(f"{source}: is a Parquet file, not text; rename it to .parquet")
-    head = data[:4096]
+    head = data[:8192]
     if head.count(b"\x00") > len(head) // 4:
         # UTF-16 without a byte-order mark: every other byte of ASCII text is zero
         codec = "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
         try:
-            return data.decode(codec), codec
+            text = data.decode(codec)
         except UnicodeDecodeError:
             raise InputError(f"{source}: is a binary file, not CSV text") from None
+        sample = text[:4096]
+        if sum(ch.isascii() for ch in sample) < len(sample) // 2:
+            raise InputError(f"{source}: is a binary file, not CSV text")
+        return text, codec
+    controls = sum(b < 9 or 13 < b < 32 or b == 127 for b in head)
+    if controls > len(head) // 20:
+        raise InputError(f"{source}: is a binary file, not CSV text")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
         return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        cp_error = exc
-    try:
-        from charset_normalizer import from_bytes
+    except UnicodeDecodeError:
+        pass
+    # Bytes cp1252 leaves undefined: an old DOS (cp850) or Mac export, or cp1252 with stray
+    # bytes. Pick the reading with the most Norwegian letters and the fewest oddities.
+    # (charset-normalizer was tried here and misreads short Norwegian samples as UTF-16/CJK.)
+    candidates = []
+    for order, codec in enumerate(("cp1252", "cp850", "mac_roman")):
+        sample = data[:65536].decode(codec, errors="replace")
+        candidates.append((_plausibility(sample), -order, codec))
+    codec = max(candidates)[2]
+    return data.decode(codec, errors="replace"), codec
 
-        best = from_bytes(data).best()
-    except Exception:  # charset-normalizer is only a tie-breaker
-        best = None
-    if best is not None and best.encoding:
-        return str(best), best.encoding
-    raise InputError(
-        f"{source}: cannot decode the text as UTF-8 or Windows-1252 "
-        f"(byte 0x{data[cp_error.start]:02x} at offset {cp_error.start}); save it as UTF-8 CSV"
-    )
+
+_NORWEGIAN_LETTERS = set("æøåÆØÅ")
+_PLAIN = set(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    " \t\r\n.,;:!?-_()[]/'\"%&+=*@#éÉèüÜöÖäÄ«»–—’“”§€"
+)
+
+
+def _plausibility(text: str) -> int:
+    """Norwegian letters count for a decoding, characters unusual in survey answers against."""
+    norwegian = sum(ch in _NORWEGIAN_LETTERS for ch in text)
+    odd = sum(ch not in _PLAIN and ch not in _NORWEGIAN_LETTERS for ch in text)
+    return norwegian - 3 * odd
 
 
 def _parse(text: str, delimiter: str, strict: bool, limit: int | None = None) -> list[list[str]]:
