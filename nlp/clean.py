@@ -181,7 +181,7 @@ _TRAIL = _alt(
     "det er alt", "det var alt", "det er det", "det var det", "i skjemaet",
     "i undersøkelsen", "i undersøkinga", "ellers", "elles", "i tillegg", "nei",
     "ikke", "ikkje", "heller ikke", "heller ikkje", "ingen", "ikke noe", "ikkje noko",
-    "i år", "dette året", "i fjor",
+    "dette året", "i fjor", "oss", "meg", "vår kommune", "kommunen", "vår del",
 )
 _NONANSWER = re.compile(rf"^(?:{_LEAD} )*(?:{_CORE} )(?:{_TRAIL} )*$")
 #: answers with more words than this are never non-answers (bounds the regex work too)
