@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Cleaned", "clean", "detect_variety", "is_nonanswer", "normalize"]
 
@@ -28,7 +29,11 @@ def normalize(text: str) -> str:
     """
     if not isinstance(text, str):
         return ""
-    text = _OOXML_ESCAPE.sub(" ", unicodedata.normalize("NFC", text))
+    text = unicodedata.normalize("NFC", text)
+    if "_x" in text:
+        text = _OOXML_ESCAPE.sub(" ", text)
+    if text.isprintable():  # fast path: no controls, format characters or odd spaces
+        return " ".join(text.split()) if "  " in text else text.strip()
     chars = []
     for ch in text:
         if ch.isspace():
@@ -271,30 +276,37 @@ _NB_SUFFIXES = (("inger", 2, 7), ("ingene", 2, 8), ("ere", 1, 8), ("erne", 1, 7)
                 ("lige", 1, 7), ("ligt", 1, 7), ("het", 1, 6), ("heten", 2, 7),
                 ("heter", 2, 7), ("ende", 1, 8), ("ene", 1, 6))
 _WORD = re.compile(r"[^\W\d_]+")
-_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\S+\.(?:no|com|org|net)\b", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"(?<!\S)(?:\S*@\S+|(?:https?://|www\.)\S+|\S+\.(?:no|com|org|net)(?![^\W_]))",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_score(word: str) -> tuple[float, float]:
+    """(Nynorsk, Bokmål) evidence of one casefolded word; cached, as survey words repeat."""
+    if word in _SHARED:
+        return 0.0, 0.0
+    if word in _NN_WORDS:
+        return float(_NN_WORDS[word]), 0.0
+    if word in _NB_WORDS:
+        return 0.0, float(_NB_WORDS[word])
+    for suffix, weight, minimum in _NN_SUFFIXES:
+        if len(word) >= minimum and word.endswith(suffix):
+            return float(weight), 0.0
+    for suffix, weight, minimum in _NB_SUFFIXES:
+        if len(word) >= minimum and word.endswith(suffix):
+            return 0.0, float(weight)
+    return 0.0, 0.0
 
 
 def _variety_scores(text: str) -> tuple[float, float]:
     nn = nb = 0.0
     text = _ADDRESS.sub(" ", unicodedata.normalize("NFC", text))  # ".no" is not nn "no"
     for word in _WORD.findall(text.casefold()):
-        if word in _SHARED:
-            continue
-        if word in _NN_WORDS:
-            nn += _NN_WORDS[word]
-            continue
-        if word in _NB_WORDS:
-            nb += _NB_WORDS[word]
-            continue
-        for suffix, weight, minimum in _NN_SUFFIXES:
-            if len(word) >= minimum and word.endswith(suffix):
-                nn += weight
-                break
-        else:
-            for suffix, weight, minimum in _NB_SUFFIXES:
-                if len(word) >= minimum and word.endswith(suffix):
-                    nb += weight
-                    break
+        word_nn, word_nb = _word_score(word)
+        nn += word_nn
+        nb += word_nb
     return nn, nb
 
 
