@@ -101,7 +101,16 @@ _DONT_KNOW = _alt(
     "kjenner ikke til dette", "kjenner ikkje til dette", "kjenner ikke til det",
     "kjenner ikkje til det", "ikke kjent", "ikkje kjent", "ingen anelse", "aner ikke",
     "aner ikkje", "har ikke peiling", "har ikkje peiling", "ikke peiling", "ikkje peiling",
-    "dont know", "don t know", "do not know",
+    "dont know", "don t know", "do not know", "ikke grunnlag for å svare",
+    "ikkje grunnlag for å svare", "har ikke grunnlag for å svare", "har ikkje grunnlag for å svare",
+    "ikke grunnlag for å svare på dette", "ikkje grunnlag for å svare på dette",
+    "har ikke grunnlag for å svare på dette", "har ikkje grunnlag for å svare på dette",
+    "har ikke grunnlag for å uttale meg", "har ikkje grunnlag for å uttale meg",
+    "har ikke grunnlag til å svare", "har ikkje grunnlag til å svare",
+    "har ikke oversikt over dette", "har ikkje oversikt over dette",
+    "har ikke oversikt over det", "har ikkje oversikt over det", "ikke oversikt",
+    "ikkje oversikt", "ikke kjent med dette", "ikkje kjent med dette", "ikke kjent med det",
+    "ikkje kjent med det", "kjenner ikke til", "kjenner ikkje til",
 )
 _NOT_APPLICABLE = _alt(
     "ikke aktuelt", "ikkje aktuelt", "ikke aktuell", "ikkje aktuell", "ikke aktuelle",
@@ -129,6 +138,14 @@ _POINTER = _alt(
     "se tidligere kommentarer", "sjå tidlegare kommentarar", "se vedlegg", "sjå vedlegg",
     "som skrevet over", "som skrive over", "jf over", "jfr over", "ref over",
 )
+#: "Se kommentar til kvalifisering": the answer is elsewhere (one or two words name where)
+_POINTER_ELSEWHERE = (
+    r"(?:se|sjå|sja|viser til|vis til|jf|jfr) (?:min |mitt |mine |vår |våre |vårt )?"
+    r"(?:kommentar|kommentaren|kommentarer|kommentarene|kommentarar|kommentarane|svar|svaret|"
+    r"svara|svarene|svarane|tidligere svar|tidlegare svar|tidligere kommentar|"
+    r"tidlegare kommentar) (?:mitt |min |mi |mine |vårt |vår |våre )?"
+    r"(?:til|under|på|i|ved|om) [^ ]+(?: [^ ]+)?"
+)
 _BARE = _alt(
     "nei", "nope", "niks", "nix", "neida", "nei da", "nej", "no", "næ", "nææ", "neppe",
     "takk", "tak", "takk for meg", "takk for nå", "takk for undersøkelsen",
@@ -139,13 +156,15 @@ _BARE = _alt(
     "kjem ikkje på noko meir", "kommer ikke på noe nå", "egentlig ikke", "eigentleg ikkje",
     "ikke egentlig", "ikkje eigentleg", "ikke noe spesielt", "ikkje noko spesielt",
     "ikke nå", "ikkje no", "ikke for øyeblikket", "ikke foreløpig", "ikkje førebels",
-    "nei ikke nå", "alt er sagt", "ikke utover dette", "ikkje utover dette",
+    "nei ikke nå", "alt er sagt", "ikkje for augneblinken", "ikke for tiden",
+    "ikkje for tida", "ikke utover dette", "ikkje utover dette",
 )
 _CORE = _alt(
     _BARE,
-    _DONT_KNOW,
-    _NOT_APPLICABLE,
+    rf"(?:{_SUBJECT} )?{_DONT_KNOW}",
+    rf"(?:{_SUBJECT} )?{_NOT_APPLICABLE}",
     _POINTER,
+    _POINTER_ELSEWHERE,
     rf"(?:{_SUBJECT} )?(?:{_SUBJECT} )?{_NOTHING}(?: {_QUALIFIER})*(?: {_OBJECT})?",
 )
 _LEAD = _alt(
@@ -155,7 +174,8 @@ _LEAD = _alt(
 )
 _UTOVER = (
     r"(?:ikke |ikkje )?(?:utover|ut over|utenom|utanom|utenfor|anna enn|annet enn|mer enn|"
-    r"meir enn) (?:det|dette|det som er|det som står|det eg har|det jeg har|det vi har|det me har)"
+    r"meir enn) (?:det|dette|det som står|det eg har|det jeg har|det vi har|det me har|"
+    r"det som (?:allerede |allereie |alt )?(?:er|har blitt|har vorte|har vore|har vært|vart|ble))"
     r"(?: (?:nevnt|nemnt|sagt|skrevet|skrive|svart|svara|kommentert|beskrevet|beskrive|"
     r"nevnt over|nemnt over|sagt over|skrevet over|skrive over|svart over|"
     r"nevnt ovenfor|nemnt ovanfor|sagt ovenfor|skrevet ovenfor|"
@@ -186,12 +206,59 @@ _TRAIL = _alt(
     "det er alt", "det var alt", "det er det", "det var det", "i skjemaet",
     "i undersøkelsen", "i undersøkinga", "ellers", "elles", "i tillegg", "nei",
     "ikke", "ikkje", "heller ikke", "heller ikkje", "ingen", "ikke noe", "ikkje noko",
-    "dette året", "i fjor", "oss", "meg", "vår kommune", "kommunen", "vår del",
+    "dette året", "i fjor", "oss", "meg", "vår kommune", "i kommunen", "vår del",
 )
-_NONANSWER = re.compile(rf"^(?:{_LEAD} )*(?:{_CORE} )(?:{_TRAIL} )*$")
+#: lead-in words, then stock phrases, each followed by words that add nothing
+_NONANSWER = re.compile(rf"^(?:{_LEAD} )*(?:{_CORE} )(?:(?:{_CORE}|{_TRAIL}) )*$")
 #: answers with more words than this are never non-answers (bounds the regex work too)
 _MAX_NONANSWER_WORDS = 25
 _WORD_OR_DIGIT = re.compile(r"[^\W_]+")
+
+
+#: words of the stock phrases that are long enough for typo tolerance
+_PHRASE_WORDS = frozenset(
+    word
+    for word in re.findall(r"[^\W\d_]+", _SUBJECT + _NOTHING + _QUALIFIER + _OBJECT
+                           + _DONT_KNOW + _NOT_APPLICABLE + _POINTER + _BARE + _TRAIL)
+    if len(word) >= 6
+)
+#: keys with more words are not retried with typo correction
+_MAX_FUZZY_WORDS = 12
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (a swap of neighbours costs 1), capped at limit+1."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], prev2[j - 2] + 1)
+        if min(row) > limit:
+            return limit + 1
+        prev2, prev = prev, row
+    return prev[-1]
+
+
+@lru_cache(maxsize=1 << 14)
+def _correct(word: str) -> str:
+    """A misspelt stock-phrase word ("komentar", "tilfoye") as spelt in the phrases."""
+    if len(word) < 6 or word in _PHRASE_WORDS or not word.isalpha():
+        return word
+    limit = 1 if len(word) < 10 else 2
+    best, best_distance = word, limit + 1
+    for candidate in sorted(_PHRASE_WORDS):
+        if candidate[0] != word[0] and candidate[:2] != word[1::-1]:
+            continue
+        distance = _edit_distance(word, candidate, limit)
+        if distance < best_distance:
+            best, best_distance = candidate, distance
+    return best
 
 
 def _key(text: str) -> str:
@@ -211,9 +278,15 @@ def is_nonanswer(text: str) -> bool:
     key = _key(text) if isinstance(text, str) else ""
     if not key:
         return True
-    if key.count(" ") >= _MAX_NONANSWER_WORDS:
+    words = key.count(" ") + 1
+    if words > _MAX_NONANSWER_WORDS:
         return False
-    return _NONANSWER.match(key + " ") is not None
+    if _NONANSWER.match(key + " "):
+        return True
+    if words > _MAX_FUZZY_WORDS:
+        return False
+    corrected = " ".join(_correct(w) for w in key.split(" "))
+    return corrected != key and _NONANSWER.match(corrected + " ") is not None
 
 
 # ------------------------------------------------------------------- variety

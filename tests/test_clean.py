@@ -64,7 +64,14 @@ NONANSWERS = [
     "Ikkje noko spesielt", "Har ingen innspel", "Kjem ikkje på noko", "Ingenting meir å leggje til",
     "Me har ingen fleire kommentarar", "Gjeld ikkje oss", "Nei takk, ingen kommentarar frå meg",
     "Nei, eigentleg ikkje", "Vanskeleg å seie", "Ikkje noko å melde frå vår side",
-    "Nei, ikkje som eg kjem på", "Sjå tidlegare svar",
+    "Nei, ikkje som eg kjem på", "Sjå tidlegare svar", "Ikkje for augneblinken",
+    "Har ikkje grunnlag for å svare", "Det er ikkje aktuelt for oss",
+    # several stock phrases in a row, pointers to other answers, common typos
+    "Vet ikke / usikker", "Nei. Ingen kommentarer. Takk.", "Se kommentar til kvalifisering.",
+    "Sjå svaret mitt under spørsmål 3", "Ingen komentar", "Ingen kommetarer", "ingen kommentaer",
+    "Ikke noe å tilfoye", "Har ikke noe å tilføye utover det som allerede er svart.",
+    "Vi har ikke grunnlag for å svare på dette", "Har ikke oversikt over dette",
+    "Ikke kjent med dette", "Jeg vet ikke",
 ]
 
 SUBSTANTIVE = [
@@ -84,6 +91,10 @@ SUBSTANTIVE = [
     "Nei!! Dette er helt uholdbart", "Ikkje nok tilskot", "Mykje betre enn før",
     "Tilskuddet er for lavt", "Vi treng meir tid", "Korona", "NAV", "2020",
     "Nei, ikke nå lenger, etter at kontaktpersonen sluttet",
+    # near-misses of the typo tolerance and the pointer rule
+    "Ingen kommuner", "Ingen kommunikasjon", "Ingen merkbar endring", "Ingen kommentar fra IMDi",
+    "Se kommentar til kvalifisering, i tillegg trenger vi flere praksisplasser hos NAV",
+    "Har ikke grunnlag for å bosette flere", "Kjenner ikke til at IMDi har gitt slik veiledning",
 ]
 
 
