@@ -312,7 +312,10 @@ _NN_WORDS = {
     "løysing": 3, "løysingar": 3, "høve": 2, "dessutan": 3, "framleis": 3, "nemnt": 3,
     "nemne": 3, "born": 3, "borna": 3, "fekk": 2, "gjekk": 3, "gjeve": 3, "gje": 3,
     "opplæringa": 2, "ordninga": 2, "meiner": 3, "meining": 3, "særs": 2, "røynsle": 3,
-    "røynsler": 3, "avgjerd": 3, "avgjerder": 3,
+    "røynsler": 3, "avgjerd": 3, "avgjerder": 3, "vert": 3, "busetje": 3, "busetjast": 3,
+    "handsame": 3, "handsama": 3, "handsaming": 3, "gong": 3, "gongar": 3, "leggje": 3,
+    "leggja": 3, "innspel": 3, "merknadar": 3, "kommentarar": 3, "vaksne": 3, "vaksen": 3,
+    "leiar": 3, "leiinga": 3, "nytte": 1, "nytta": 1, "nykomne": 2, "sjukepleiar": 3,
 }
 _NB_WORDS = {
     "ikke": 3, "jeg": 3, "hva": 3, "hvordan": 3, "hvorfor": 3, "hvem": 3, "hver": 2,
@@ -320,7 +323,7 @@ _NB_WORDS = {
     "noen": 3, "hele": 2, "helt": 2, "flere": 3, "sammen": 3, "mer": 3, "en": 2, "et": 2,
     "ett": 2, "hun": 3, "hennes": 3, "også": 1, "vært": 3, "ble": 2, "selv": 3, "se": 1,
     "gjøre": 3, "gjør": 2, "si": 1, "sier": 3, "tror": 3, "kommer": 3, "komme": 3, "tar": 3,
-    "trenger": 3, "ligger": 2, "henger": 2, "setter": 2, "virker": 3, "hos": 3, "derfor": 2,
+    "trenger": 3, "ligger": 2, "henger": 2, "setter": 2, "virker": 3, "hos": 1, "derfor": 2,
     "ellers": 3, "ennå": 3, "siden": 3, "uten": 3, "da": 1, "nå": 2, "disse": 3, "egen": 3,
     "eget": 3, "egne": 3, "egentlig": 3, "mulig": 3, "bedre": 3, "samme": 3, "hjemme": 3,
     "uke": 3, "uker": 3, "ukene": 3, "hovedsak": 3, "hovedsakelig": 3, "syk": 3,
@@ -331,6 +334,8 @@ _NB_WORDS = {
     "løsninger": 3, "dessuten": 3, "fremdeles": 3, "fortsatt": 1, "nevnt": 3, "nevne": 3,
     "fikk": 2, "gikk": 3, "gitt": 1, "opplæringen": 3, "ordningen": 3, "mener": 3,
     "mening": 2, "avgjørelse": 3, "avgjørelser": 3, "kun": 1, "meget": 3, "hvis": 3,
+    "legge": 2, "innspill": 2, "merknader": 1, "kommentarer": 1, "voksne": 3, "voksen": 3,
+    "leder": 2, "ledelsen": 3, "nyankomne": 3, "sykepleier": 3,
 }
 #: shared forms that the ending rules would otherwise count (e.g. nn "kvinnene")
 _SHARED = {
@@ -338,16 +343,33 @@ _SHARED = {
     "dette", "denne", "skal", "vil", "kunne", "mange", "ulike", "andre", "spørsmål",
     "barn", "barna", "eldre", "blitt", "hende", "kjende", "kjenne",
 }
-#: word endings that mark the standard (ending, weight, minimum word length); compounds
-#: such as "flyktningtenesta" are caught by their last part
+#: word endings that mark the standard (ending, weight, minimum word length). Norwegian
+#: compounds end in their head word, so "integreringstilskotet" and "flyktningtenesta" are
+#: caught by their last part.
 _NN_SUFFIXES = (("ingar", 2, 7), ("ingane", 2, 8), ("arar", 2, 7), ("arane", 2, 8),
-                ("teneste", 2, 7), ("tenesta", 2, 7), ("tenester", 2, 8), ("leg", 1, 6),
-                ("lege", 1, 7), ("legt", 1, 7), ("heit", 2, 6), ("heita", 2, 7),
-                ("heiter", 2, 8), ("ande", 1, 8), ("ane", 1, 7))
+                ("teneste", 2, 7), ("tenesta", 2, 7), ("tenester", 2, 8), ("tilskot", 2, 9),
+                ("tilskotet", 2, 11), ("tilbod", 2, 8), ("tilbodet", 2, 10), ("skule", 2, 7),
+                ("skulen", 2, 8), ("leiar", 2, 7), ("leg", 1, 6), ("lege", 1, 7), ("legt", 1, 7),
+                ("heit", 2, 6), ("heita", 2, 7), ("heiter", 2, 8), ("ande", 1, 8),
+                ("ane", 1, 7))
 _NB_SUFFIXES = (("inger", 2, 7), ("ingene", 2, 8), ("ere", 1, 8), ("erne", 1, 7),
-                ("tjeneste", 2, 8), ("tjenesten", 2, 9), ("tjenester", 2, 9), ("lig", 1, 6),
-                ("lige", 1, 7), ("ligt", 1, 7), ("het", 1, 6), ("heten", 2, 7),
+                ("tjeneste", 2, 8), ("tjenesten", 2, 9), ("tjenester", 2, 9),
+                ("tilskudd", 2, 10), ("tilskuddet", 2, 12), ("tilbud", 2, 8),
+                ("tilbudet", 2, 10), ("skole", 2, 7), ("skolen", 2, 8), ("leder", 1, 7),
+                ("lig", 1, 6), ("lige", 1, 7), ("ligt", 1, 7), ("het", 1, 6), ("heten", 2, 7),
                 ("heter", 2, 7), ("ende", 1, 8), ("ene", 1, 6))
+#: beginnings of compounds that mark the standard (prefix, weight)
+_NN_PREFIXES = (("vaksen", 2), ("busetj", 2), ("heime", 2), ("sjuk", 1))
+_NB_PREFIXES = (("voksen", 2), ("bosett", 2), ("hjemme", 2), ("syke", 1))
+#: the Nynorsk indefinite plural "-ar" (elevar, ressursar, gongar) against Bokmål "-er";
+#: these words end in "-ar" in both standards
+_AR_SHARED = frozenset({
+    "kommentar", "seminar", "januar", "februar", "formular", "inventar", "hektar", "dollar",
+    "radar", "vikar", "kalendar", "altar", "bazar", "ansvar", "forsvar", "tilsvar", "motsvar",
+    "kommissar", "sekretar", "notar", "familiar",
+})
+
+
 _WORD = re.compile(r"[^\W\d_]+")
 _ADDRESS = re.compile(
     r"(?<!\S)(?:\S*@\S+|(?:https?://|www\.)\S+|\S+\.(?:no|com|org|net)(?![^\W_]))",
@@ -369,6 +391,15 @@ def _word_score(word: str) -> tuple[float, float]:
             return float(weight), 0.0
     for suffix, weight, minimum in _NB_SUFFIXES:
         if len(word) >= minimum and word.endswith(suffix):
+            return 0.0, float(weight)
+    if (len(word) >= 6 and word.endswith("ar") and word not in _AR_SHARED
+            and not word.endswith(("svar", "bar", "var", "tar"))):  # nb deltar, mottar
+        return 1.0, 0.0
+    for prefix, weight in _NN_PREFIXES:
+        if len(word) > len(prefix) + 2 and word.startswith(prefix):
+            return float(weight), 0.0
+    for prefix, weight in _NB_PREFIXES:
+        if len(word) > len(prefix) + 2 and word.startswith(prefix):
             return 0.0, float(weight)
     return 0.0, 0.0
 

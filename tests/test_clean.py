@@ -158,6 +158,9 @@ NYNORSK = [
     "Utfordringane er mange, særleg når det gjeld bustader.",
     "Ikkje noko å tilføye",
     "Veit ikkje",
+    "For lite ressursar til elevar med lærevanskar.",
+    "Integreringstilskotet vert nytta til lønn og bustader.",
+    "Ingen merknadar",
 ]
 BOKMAL = [
     "Jeg synes samarbeidet med IMDi har vært godt, men vi trenger mer tid.",
@@ -171,6 +174,9 @@ BOKMAL = [
     "Ikke noe å tilføye",
     "Vet ikke",
     "Kontakt: ola.nordmann@kommune.no",
+    "For lite ressurser til elever med lærevansker.",
+    "Integreringstilskuddet brukes til lønn og boliger.",
+    "Vi deltar i nettverket, og ansvar for kommentar og seminar ligger hos oss.",
 ]
 
 
