@@ -249,50 +249,69 @@ def _read_delimited(data: bytes, source: str, suffix: str) -> _RawTable:
             ) from None
         records = _parse(text, delimiter, strict=False)  # stray quotes inside fields
     return _assemble(
-        records,
-        source,
-        first_row=1,
-        details={"encoding": encoding, "delimiter": _DELIMITER_NAMES[delimiter]},
+        records, source, details={"encoding": encoding, "delimiter": _DELIMITER_NAMES[delimiter]}
     )
 
 
 def _assemble(
     records: Sequence[Sequence[str]],
     source: str,
-    first_row: int,
     details: dict[str, str],
-    row_numbers: Sequence[int] | None = None,
+    extend_header: bool = False,
 ) -> _RawTable:
-    """Header = first non-empty record; pad short rows; reject rows wider than the header."""
-    numbers = list(row_numbers) if row_numbers is not None else [
-        first_row + i for i in range(len(records))
-    ]
+    """Header = first non-empty record (spreadsheet row = index + 1); pad short rows.
+
+    A row wider than the header is an error for delimited text (a delimiter or quote problem
+    would shift every later column), but in a spreadsheet it is just a value written beside
+    the table: with ``extend_header`` it gets a ``column_<n>`` column instead. Columns with a
+    blank header and no values (Excel formatting) are dropped.
+    """
     start = next((i for i, r in enumerate(records) if any(c.strip() for c in r)), None)
     if start is None:
         raise InputError(f"{source}: the file is empty (no header row)")
     header = [_clean_header(c) for c in records[start]]
-    while header and header[-1] == "":  # trailing empty header cells (Excel formatting)
-        header.pop()
+    body = [
+        (list(record), index + 1)
+        for index, record in enumerate(records[start + 1 :], start=start + 1)
+        if any(c.strip() for c in record)
+    ]
+    if extend_header:
+        widest = max((_used_width(record) for record, _ in body), default=0)
+        header += [""] * max(0, widest - len(header))
     width = len(header)
     rows: list[list[str]] = []
-    kept_numbers: list[int] = []
-    for record, number in zip(records[start + 1 :], numbers[start + 1 :]):
-        if not any(c.strip() for c in record):
-            continue
+    numbers: list[int] = []
+    for record, number in body:
         if len(record) > width:
-            extra = record[width:]
-            if any(c.strip() for c in extra):
+            if any(c.strip() for c in record[width:]):
                 raise InputError(
-                    f"{source}: row {number} (spreadsheet row) has {len(record)} fields but the "
-                    f"header has {width} (check the delimiter and quotes; "
+                    f"{source}: row {number} (spreadsheet row) has {_used_width(record)} fields "
+                    f"but the header has {width} (check the delimiter and quotes; "
                     f"read as {details.get('delimiter', 'a table')}-separated)"
                 )
             record = record[:width]
         elif len(record) < width:
-            record = list(record) + [""] * (width - len(record))
-        rows.append(list(record))
-        kept_numbers.append(number)
-    return _RawTable(header, rows, kept_numbers, header_row=numbers[start], details=details)
+            record += [""] * (width - len(record))
+        rows.append(record)
+        numbers.append(number)
+    keep = [
+        i for i, name in enumerate(header) if name or any(row[i].strip() for row in rows)
+    ]
+    # blank names are numbered by spreadsheet position (column D -> column_4)
+    header = [header[i] or f"column_{i + 1}" for i in keep]
+    if len(keep) < width:
+        rows = [[row[i] for i in keep] for row in rows]
+    if not header:
+        raise InputError(f"{source}: the header row has no column names")
+    return _RawTable(header, rows, numbers, header_row=start + 1, details=details)
+
+
+def _used_width(record: Sequence[str]) -> int:
+    """Number of fields up to the last non-empty one."""
+    for i in range(len(record) - 1, -1, -1):
+        if record[i].strip():
+            return i + 1
+    return 0
 
 
 def _clean_header(name: str) -> str:
@@ -386,7 +405,7 @@ def _read_excel(data: bytes, source: str, sheet: str | None) -> _RawTable:
         records.pop()
     if not records:
         raise InputError(f"{source}: sheet '{ws.title}' is empty")
-    return _assemble(records, source, first_row=1, details={"sheet": ws.title})
+    return _assemble(records, source, details={"sheet": ws.title}, extend_header=True)
 
 
 def _match_sheet(wanted: str, names: Sequence[str]) -> str | None:
@@ -434,7 +453,7 @@ def _read_parquet(data: bytes, source: str) -> _RawTable:
     if not header:
         raise InputError(f"{source}: the Parquet file has no columns")
     records = [header] + ([list(row) for row in zip(*columns)] if table.num_rows else [])
-    return _assemble(records, source, first_row=1, details={})
+    return _assemble(records, source, details={})
 
 
 # --------------------------------------------------------------------- columns

@@ -145,6 +145,20 @@ def test_short_rows_are_padded_and_blank_header_cells_named(tmp_path):
     assert df.values.tolist() == [["1", "a", "b", ""], ["2", "c", "d", "e"]]
 
 
+def test_trailing_unnamed_empty_columns_are_dropped(tmp_path):
+    text = "id;tekst;;\n1;a;;\n2;b;;\n"
+    df = read_table(write_text(tmp_path / "excel.csv", text))
+    assert list(df.columns) == ["id", "tekst"]
+
+
+def test_blank_lines_before_header_keep_row_numbers(tmp_path):
+    path = write_text(tmp_path / "late.csv", "\n\nid,tekst\n1,a\n2,b\n")
+    assert load_survey(path, "tekst").frame["id"].tolist() == ["1", "2"]
+    path = write_text(tmp_path / "late2.csv", "\n\nid,tekst\n1,a\n2,b,c\n")
+    with pytest.raises(InputError, match=r"row 5 \(spreadsheet row\) has 3 fields"):
+        read_table(path)
+
+
 def test_row_with_too_many_fields_names_the_row(tmp_path):
     text = "id;tekst\n1;ok\n2;for;mange\n"
     with pytest.raises(InputError, match=r"wide\.csv: row 3 \(spreadsheet row\) has 3 fields"):
@@ -261,6 +275,16 @@ def test_xlsx_gaps_keep_spreadsheet_row_numbers(tmp_path):
     survey = load_survey(path, "tekst")
     assert survey.frame["id"].tolist() == ["1", "4"]  # spreadsheet rows 2 and 5
     assert survey.frame["text"].tolist() == ["første", "andre"]
+
+
+def test_xlsx_values_beside_the_table_get_a_column(tmp_path):
+    path = write_xlsx(
+        tmp_path / "side.xlsx",
+        {"Ark1": [["id", "tekst"], ["1", "a"], ["2", "b", None, "notat"]]},
+    )
+    df = read_table(path)
+    assert list(df.columns) == ["id", "tekst", "column_4"]  # by spreadsheet position (D)
+    assert df.values.tolist() == [["1", "a", ""], ["2", "b", "notat"]]
 
 
 def test_xlsm_suffix_is_read(tmp_path):
