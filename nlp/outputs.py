@@ -1,0 +1,96 @@
+"""Writing an analysis to disk, and reading a saved run back (for the app)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .analyze import Analysis, ThemeInfo
+from .errors import InputError
+from .io import write_table
+from .model_store import load_model, save_model
+from .summary import sentiment_by_theme, theme_shares
+
+
+def topics_table(analysis: Analysis) -> pd.DataFrame:
+    sent = sentiment_by_theme(analysis.comments).set_index("topic_id")
+    rows = []
+    for t in analysis.themes:
+        row = {
+            "topic_id": t.id, "label": t.label, "keywords": ", ".join(t.keywords),
+            "size": t.size, "share": round(t.share, 4), "quote_ids": json.dumps(t.quote_ids, ensure_ascii=False),
+            "codebook_id": t.codebook_id or "",
+        }
+        for col in ("positive", "negative", "neutral", "mixed"):
+            row[f"sentiment_{col}"] = int(sent[col].get(t.id, 0)) if t.id in sent.index else 0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def summary_sheets(analysis: Analysis, group_columns: list[str]) -> dict[str, pd.DataFrame]:
+    c = analysis.comments
+    overview = pd.DataFrame([
+        {"mål": "kommentarer", "antall": len(c)},
+        {"mål": "ikke svar", "antall": int(c["is_nonanswer"].sum())},
+        {"mål": "duplikater", "antall": int(c["is_duplicate"].sum())},
+        {"mål": "uten tema", "antall": int((c["topic_id"] == -1).sum())},
+        {"mål": "temaer", "antall": len(analysis.themes)},
+    ])
+    sheets = {"Oversikt": overview, "Temaer": theme_shares(c), "Sentiment per tema": sentiment_by_theme(c)}
+    for col in group_columns:
+        sheets[_sheet_name(f"Etter {col}", sheets)] = theme_shares(c, col)
+    return sheets
+
+
+def _sheet_name(name: str, existing: dict) -> str:
+    """Excel sheet names: at most 31 characters, no []:*?/\\ , unique."""
+    for ch in "[]:*?/\\":
+        name = name.replace(ch, " ")
+    base, i = name[:31], 2
+    while base in existing:
+        suffix = f" {i}"
+        base, i = name[: 31 - len(suffix)] + suffix, i + 1
+    return base
+
+
+def write_summary(analysis: Analysis, path: Path, group_columns: list[str]) -> None:
+    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+        for name, frame in summary_sheets(analysis, group_columns).items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+
+
+def write_analysis(analysis: Analysis, out_dir: str | Path, group_columns: list[str]) -> Path:
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    write_table(analysis.comments, out / "comments.parquet")
+    write_table(analysis.comments, out / "comments.xlsx")
+    topics_table(analysis).to_csv(out / "topics.csv", index=False, encoding="utf-8")
+    write_summary(analysis, out / "summary.xlsx", group_columns)
+    save_model(out / "model", analysis.model, analysis.metadata, analysis.edits)
+    return out
+
+
+def write_tagged(analysis: Analysis, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_table(analysis.comments, path)
+    return path
+
+
+def read_run(out_dir: str | Path) -> tuple[pd.DataFrame, list[ThemeInfo], dict]:
+    """A saved `analyze` folder as (comments, themes, metadata); parquet and JSON only."""
+    out = Path(out_dir)
+    for name in ("comments.parquet", "topics.csv", "model"):
+        if not (out / name).exists():
+            raise InputError(f"{out}: not an analyze output folder ({name} is missing)")
+    saved = load_model(out / "model")
+    comments = pd.read_parquet(out / "comments.parquet")
+    topics = pd.read_csv(out / "topics.csv", dtype={"quote_ids": str}, keep_default_na=False)
+    themes = [
+        ThemeInfo(int(r.topic_id), str(r.label), [k for k in str(r.keywords).split(", ") if k], int(r.size),
+                  float(r.share), json.loads(r.quote_ids or "[]"), r.codebook_id or None)
+        for r in topics.itertuples()
+    ]
+    return comments, themes, saved.metadata

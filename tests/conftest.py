@@ -1,0 +1,18 @@
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SAMPLE = DATA / "kommuneundersokelse_2019_2021.csv"
+GOLD = DATA / "kommuneundersokelse_2019_2021_fasit.csv"
+CODEBOOK = DATA / "codebook.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory):
+    """Tests never touch the user's cache, but share one cache across the session for speed."""
+    if "FRITEKST_CACHE" not in os.environ:
+        os.environ["FRITEKST_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield

@@ -1,0 +1,102 @@
+"""Theme model: adaptive sizes, assignment head, determinism, labels and quotes."""
+
+import numpy as np
+import pytest
+
+from nlp.codebook import Codebook, CodebookTheme
+from nlp.labels import distinct_keywords, make_label
+from nlp.quotes import select_quotes
+from nlp.topics import OUTLIER, ThemeModel, adaptive_params
+
+WORDS = {
+    0: ["tilskudd", "økonomi", "midler", "budsjett"],
+    1: ["bosetting", "bolig", "flyktning", "vedtak"],
+    2: ["norskopplæring", "språk", "prøve", "lærer"],
+}
+
+
+def blobs(n_per=40, dim=16, seed=0):
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(3, dim)) * 4
+    X, y, toks = [], [], []
+    for k in range(3):
+        pts = centres[k] + rng.normal(size=(n_per, dim))
+        X.append(pts)
+        y += [k] * n_per
+        toks += [list(rng.choice(WORDS[k], size=3)) for _ in range(n_per)]
+    X = np.vstack(X).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    return X, np.array(y), toks
+
+
+def test_adaptive_params_grow_with_corpus():
+    small, large = adaptive_params(200), adaptive_params(20_000)
+    assert small.min_cluster_size < large.min_cluster_size
+    assert small.n_neighbors <= large.n_neighbors
+    assert adaptive_params(200, min_topic_size=7).min_cluster_size == 7
+
+
+@pytest.mark.slow
+def test_finds_planted_themes_and_is_deterministic():
+    X, y, toks = blobs()
+    a = ThemeModel(seed=1).fit(X, toks)
+    ids, scores = a.transform(X)
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(y, ids) > 0.9
+    assert (ids == OUTLIER).mean() <= 0.10
+    b = ThemeModel(seed=1).fit(X, toks)
+    assert np.array_equal(ids, b.transform(X)[0])
+    assert [t.keywords for t in a.themes_] == [t.keywords for t in b.themes_]
+    # each planted theme's words lead its keywords
+    for t in a.themes_:
+        members = y[ids == t.id]
+        planted = np.bincount(members).argmax()
+        assert t.keywords[0] in WORDS[planted]
+
+
+def test_codebook_themes_take_their_names():
+    X, y, toks = blobs(n_per=15)
+    cb = Codebook((
+        CodebookTheme("tilskudd", "Tilskudd", "Penger", ("tilskudd",)),
+        CodebookTheme("bosetting", "Bosetting", "Boliger", ("bosetting",)),
+        CodebookTheme("norsk", "Norskopplæring", "Språk", ("norskopplæring",)),
+    ))
+    C = np.stack([X[y == k].mean(axis=0) for k in range(3)])
+    C /= np.linalg.norm(C, axis=1, keepdims=True)
+    m = ThemeModel(codebook=cb).fit(X, toks, C)
+    ids, _ = m.transform(X)
+    by_id = {t.id: t for t in m.themes_}
+    for k, cid in enumerate(["tilskudd", "bosetting", "norsk"]):
+        majority = np.bincount(ids[y == k][ids[y == k] >= 0]).argmax()
+        assert by_id[majority].codebook_id == cid
+
+
+def test_transform_never_leaves_more_than_the_cap_without_theme():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(90, 8)).astype(np.float32)  # no structure at all
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    m = ThemeModel(min_topic_size=5).fit(X, [["ord"]] * 90)
+    ids, _ = m.transform(X)
+    assert (ids == OUTLIER).mean() <= 0.10 + 1e-9
+
+
+def test_labels_are_short_and_avoid_repeats():
+    assert make_label(["tilskudd", "integreringstilskudd", "økonomi"]) == "Tilskudd og økonomi"
+    assert make_label(["kontroll", "negativ sosial kontroll", "skole"]).startswith("Negativ sosial kontroll")
+    assert make_label(["NAV", "praksisplass"]) == "NAV og praksisplass"
+    assert make_label([]) == "Uten nøkkelord"
+    assert distinct_keywords(["bolig", "boliger", "bosetting"], 2) == ["bolig", "bosetting"]
+
+
+def test_quotes_are_diverse_and_distinct():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=8)
+    X = np.stack([base + rng.normal(scale=0.3, size=8) for _ in range(12)]).astype(np.float32)
+    X[1] = X[0]  # a near-copy of the most typical comment
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    texts = [f"kommentar nummer {i} om bosetting av flyktninger i kommunen" for i in range(12)]
+    texts[1] = texts[0].upper()
+    picked = select_quotes(texts, X, np.arange(12), k=5)
+    assert len(picked) == 5 and len(set(picked)) == 5
+    assert not {0, 1} <= set(picked)
