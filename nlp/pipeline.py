@@ -89,31 +89,40 @@ def _load_folder(path: Path, label: str) -> Language:
 
 
 @lru_cache(maxsize=8)
-def _load_cached(name_or_path: str | None) -> Language:
-    if name_or_path is None:
-        return _load_folder(models_dir() / DEFAULT_PIPELINE, "the bundled default pipeline")
-    path = Path(name_or_path).expanduser()
-    if path.exists() or _looks_like_path(name_or_path):
-        return _load_folder(path, f"given as {name_or_path!r}")
-    bundled = models_dir() / name_or_path
-    if bundled.is_dir():
-        return _load_folder(bundled, f"bundled pipeline {name_or_path!r}")
-    if not spacy.util.is_package(name_or_path):
+def _load_cached(key: str, kind: str) -> Language:
+    if kind == "folder":
+        return _load_folder(Path(key), "the bundled default pipeline")
+    path = Path(key).expanduser()
+    if path.exists() or _looks_like_path(key):
+        return _load_folder(path, f"given as {key!r}")
+    if not spacy.util.is_package(key):
         raise PipelineError(
-            f"unknown spaCy pipeline {name_or_path!r}: not a folder and not an installed spaCy package "
-            f"(install it, e.g. `python -m spacy download {name_or_path}`, or give a folder path)"
+            f"unknown spaCy pipeline {key!r}: not a folder and not an installed spaCy package "
+            f"(install it, e.g. `python -m spacy download {key}`, or give a folder path)"
         )
     try:
-        return spacy.load(name_or_path)
+        return spacy.load(key)
     except Exception as exc:
-        raise PipelineError(f"installed spaCy pipeline {name_or_path!r} could not be loaded: {exc}") from exc
+        raise PipelineError(f"installed spaCy pipeline {key!r} could not be loaded: {exc}") from exc
 
 
 def load_pipeline(name_or_path: str | None = None) -> Language:
-    """None -> $FRITEKST_PIPELINE or the bundled default; a folder path; or an installed package name."""
+    """None -> $FRITEKST_PIPELINE or the bundled default; a folder path; or an installed package name.
+
+    A bare name that is a folder under `models_dir()` loads that bundled folder. Loaded pipelines
+    are cached per resolved name or path.
+    """
     if name_or_path is None or name_or_path == "":
         name_or_path = os.environ.get(ENV_VAR) or None
-    return _load_cached(name_or_path)
+    if name_or_path is None:
+        return _load_cached(str((models_dir() / DEFAULT_PIPELINE).resolve()), "folder")
+    name_or_path = str(name_or_path)
+    if not Path(name_or_path).expanduser().exists() and not _looks_like_path(name_or_path):
+        bundled = models_dir() / name_or_path
+        if bundled.is_dir():
+            return _load_cached(str(bundled.resolve()), "path")
+        return _load_cached(name_or_path, "name")
+    return _load_cached(str(Path(name_or_path).expanduser().resolve()), "path")
 
 
 def pipeline_id(nlp: Language) -> str:

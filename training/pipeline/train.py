@@ -22,7 +22,8 @@ import shutil  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from . import tokenizer_exceptions  # noqa: E402,F401  (registers the before_init callback)
+from . import tokenizer_exceptions  # noqa: E402
+from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the training callbacks)
 from .check_mapping import agreement  # noqa: E402
 from .convert import convert_file  # noqa: E402
 
@@ -49,6 +50,7 @@ def finalize(best: Path, out: Path, extra_meta: dict) -> None:
     # the before_init callback is only needed for training; drop it so plain spacy.load and
     # `spacy train` on the saved config need no fritekst code
     nlp.config["initialize"]["before_init"] = None
+    nlp.config["training"]["before_update"] = None
     tmp = out.with_name(out.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -67,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-epochs", type=int, default=None, help="override [training] max_epochs")
     ap.add_argument("--max-steps", type=int, default=None, help="override [training] max_steps")
     ap.add_argument("--vectors", type=Path, default=None, help="spaCy vectors folder to include")
+    ap.add_argument("--max-minutes", type=float, default=None, help="stop training after this wall time")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--skip-convert", action="store_true")
     args = ap.parse_args(argv)
@@ -88,11 +91,16 @@ def main(argv: list[str] | None = None) -> None:
         overrides["training.max_epochs"] = args.max_epochs
     if args.max_steps is not None:
         overrides["training.max_steps"] = args.max_steps
+    if args.max_minutes is not None:
+        overrides["training.before_update.max_minutes"] = args.max_minutes
     if args.vectors is not None:
         overrides["paths.vectors"] = str(args.vectors)
         overrides["components.tok2vec.model.embed.include_static_vectors"] = True
     train_dir = args.work / "model"
-    spacy_train(args.config, output_path=train_dir, use_gpu=-1, overrides=overrides)
+    try:
+        spacy_train(args.config, output_path=train_dir, use_gpu=-1, overrides=overrides)
+    except TimeBudgetReached as exc:
+        print(f"stopped: {exc}; using model-best", flush=True)
     train_s = time.time() - t0
 
     finalize(
