@@ -17,7 +17,8 @@ __all__ = ["Cleaned", "clean", "detect_variety", "is_nonanswer", "normalize"]
 # ------------------------------------------------------------------ normalize
 
 #: Unicode categories removed outright: controls (Cc), format characters (Cf: zero-width
-#: space/joiners, soft hyphen, BOM, bidi marks), unassigned (Cn) and private use (Co).
+#: space/joiners, soft hyphen, BOM, bidi marks), unassigned (Cn), private use (Co) and
+#: lone surrogates (Cs).
 _DROP_CATEGORIES = {"Cc", "Cf", "Cn", "Co", "Cs"}
 _OOXML_ESCAPE = re.compile(r"_x000[dDaA9]_")  # Excel's escaped \r \n \t left in exports
 

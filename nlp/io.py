@@ -131,7 +131,9 @@ def _decode(data: bytes, source: str) -> tuple[str, str]:
     if data.startswith(_ZIP_MAGIC):
         raise InputError(f"{source}: is a zip/Excel file, not text; save it as .xlsx or export CSV")
     if data.startswith(_OLE_MAGIC):
-        raise InputError(f"{source}: is an old Excel (.xls) or encrypted file, not text; export CSV")
+        raise InputError(
+            f"{source}: is an old Excel (.xls) or encrypted file, not text; export CSV"
+        )
     if data.startswith(_PARQUET_MAGIC):
         raise InputError(f"{source}: is a Parquet file, not text; rename it to .parquet")
     head = data[:8192]

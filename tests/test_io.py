@@ -407,7 +407,9 @@ def test_errors_are_single_lines(tmp_path):
 # ------------------------------------------------------------ column matching
 
 
-@pytest.mark.parametrize("name", ["Svar-ID", "svar-id", "Svar ID", "SVAR_ID", "svarid", " svar id "])
+@pytest.mark.parametrize(
+    "name", ["Svar-ID", "svar-id", "Svar ID", "SVAR_ID", "svarid", " svar id "]
+)
 def test_resolve_column_is_case_space_and_punctuation_insensitive(name):
     df = pd.DataFrame(columns=HEADER)
     assert resolve_column(df, name, "data.csv") == "Svar-ID"
