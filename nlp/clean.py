@@ -209,8 +209,17 @@ _TRAIL = _alt(
     "ikke", "ikkje", "heller ikke", "heller ikkje", "ingen", "ikke noe", "ikkje noko",
     "dette året", "i fjor", "oss", "meg", "vår kommune", "i kommunen", "vår del",
 )
-#: lead-in words, then stock phrases, each followed by words that add nothing
-_NONANSWER = re.compile(rf"^(?:{_LEAD} )*(?:{_CORE} )(?:(?:{_CORE}|{_TRAIL}) )*$")
+# A non-answer is: lead-in words, a stock phrase, then more stock phrases or words that add
+# nothing (LEAD* CORE (CORE|TRAIL)*). Each unit is matched on its own and the sequence is
+# found by dynamic programming over word positions: one big regex with nested repetition
+# backtracks exponentially on long near-misses.
+_LEAD_RE = re.compile(_LEAD)
+_CORE_RE = re.compile(_CORE)
+_TRAIL_RE = re.compile(_TRAIL)
+#: cheap first test: most answers cannot even begin with a unit
+_START_RE = re.compile(rf"(?:{_LEAD}|{_CORE})(?: |$)")
+#: the longest unit, in words
+_MAX_UNIT_WORDS = 14
 #: answers with more words than this are never non-answers (bounds the regex work too)
 _MAX_NONANSWER_WORDS = 25
 _WORD_OR_DIGIT = re.compile(r"[^\W_]+")
@@ -282,12 +291,37 @@ def is_nonanswer(text: str) -> bool:
     words = key.count(" ") + 1
     if words > _MAX_NONANSWER_WORDS:
         return False
-    if _NONANSWER.match(key + " "):
+    tokens = key.split(" ")
+    if _is_stock_sequence(tokens):
         return True
     if words > _MAX_FUZZY_WORDS:
         return False
-    corrected = " ".join(_correct(w) for w in key.split(" "))
-    return corrected != key and _NONANSWER.match(corrected + " ") is not None
+    corrected = [_correct(w) for w in tokens]
+    return corrected != tokens and _is_stock_sequence(corrected)
+
+
+def _is_stock_sequence(tokens: list[str]) -> bool:
+    """Whether the words split into LEAD* CORE (CORE|TRAIL)* units."""
+    if not _START_RE.match(" ".join(tokens)):
+        return False
+    n = len(tokens)
+    before_core = [False] * (n + 1)  # reachable having seen only lead-in words
+    after_core = [False] * (n + 1)  # reachable after at least one stock phrase
+    before_core[0] = True
+    for i in range(n):
+        if not (before_core[i] or after_core[i]):
+            continue
+        for j in range(i + 1, min(n, i + _MAX_UNIT_WORDS) + 1):
+            span = " ".join(tokens[i:j])
+            core = _CORE_RE.fullmatch(span) is not None
+            if before_core[i]:
+                if core:
+                    after_core[j] = True
+                if _LEAD_RE.fullmatch(span):
+                    before_core[j] = True
+            if after_core[i] and (core or _TRAIL_RE.fullmatch(span)):
+                after_core[j] = True
+    return after_core[n]
 
 
 # ------------------------------------------------------------------- variety
