@@ -75,37 +75,16 @@ def apply_spans(text: str, spans: Sequence[Span]) -> str:
 
 
 def _ner_person_spans(annotation, finder: NameFinder, toks, protected) -> list[tuple[int, int]]:
-    """NER PER spans minus the model's usual mistakes on survey text (places, acronyms, nouns)."""
+    """NER PER spans that survive `NameFinder.accept_ner` (places, roles, street names, nouns out)."""
     if annotation is None:
         return []
-    text = annotation.text
     keep = finder.keep_ranges(toks)
     out = []
     for start, end, label in annotation.ents:
-        if label not in _NER_PERSON_LABELS:
-            continue
-        span_toks = [t for t in toks if start <= t[0] and t[1] <= end and t[2][:1].isalpha()]
-        if not span_toks:
-            continue
-        start, end = span_toks[0][0], span_toks[-1][1]
-        words = [t[2] for t in span_toks]
-        if not finder.is_cap(words[0]) and not finder.is_first_name(words[0]):
-            continue
-        unprotected = [t for t in span_toks if not any(ks <= t[0] and t[1] <= ke for ks, ke in keep)]
-        if not unprotected:
-            continue  # every word is a place, an organisation or an acronym
-        if any(ps < end and start < pe for ps, pe in protected):
-            continue
-        after = text[end:end + 25].split()
-        if after and after[0].casefold().strip(".,") in ("kommune", "kommunes", "fylke", "fylkeskommune", "bydel"):
-            continue
-        if len(words) == 1 and not (finder.is_first_name(words[0]) or finder.is_surname(words[0])):
-            folded = words[0].casefold()
-            from .privacy_names import _NOUN_ENDINGS, _STOP
-
-            if folded in _STOP or (folded.endswith(_NOUN_ENDINGS) and not folded.endswith("sen")):
-                continue
-        out.append((start, end))
+        if label in _NER_PERSON_LABELS:
+            span = finder.accept_ner(annotation.text, toks, start, end, keep, protected)
+            if span is not None:
+                out.append(span)
     return out
 
 

@@ -30,6 +30,8 @@ class Lexicon:
     #: phrase (tuple of tokens, original case) -> True; places and organisations
     keep_phrases: frozenset[tuple[str, ...]]
     keep_words_folded: frozenset[str]
+    #: single-word organisation names (case-folded): never part of a person's name
+    org_words_folded: frozenset[str]
     max_phrase_len: int
 
 
@@ -45,11 +47,13 @@ def lexicon() -> Lexicon:
     phrases = {_tokens(p) for p in _read("places.txt") + _read("organisations.txt")}
     phrases.discard(())
     singles = {p[0].casefold() for p in phrases if len(p) == 1}
+    orgs = {p[0].casefold() for p in map(_tokens, _read("organisations.txt")) if len(p) == 1}
     return Lexicon(
         first_names=_words("first_names.txt"),
         ambiguous_first_names=_words("ambiguous_first_names.txt"),
         surnames=_words("surnames.txt"),
         keep_phrases=frozenset(phrases),
         keep_words_folded=frozenset(singles),
+        org_words_folded=frozenset(orgs),
         max_phrase_len=max(len(p) for p in phrases),
     )

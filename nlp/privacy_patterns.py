@@ -172,6 +172,14 @@ _ADDRESS_CUE = re.compile(
 )
 
 
+#: any capitalised street name, house number, postcode and place: "Grønlandsleiret 31, 0190 Oslo"
+_WITH_POSTCODE = re.compile(
+    rf"(?<![\w-])(?P<street>(?:[{_UPPER}][\w.'’-]*\s+){{0,3}}[{_UPPER}][\w'’-]+)\s+"
+    rf"(?P<num>\d{{1,3}}(?:\s?[-–]\s?\d{{1,3}})?(?:[A-Za-z]|\s[A-H])?)"
+    rf"(?P<post>,?\s+\d{{4}}\s+[{_UPPER}][\w-]*(?:\s+i\s+[{_UPPER}][\w-]*)?)"
+)
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[:start].rstrip()
     return not before or before[-1] in ".!?\n:"
@@ -200,6 +208,9 @@ def find_addresses(text: str) -> list[tuple[int, int]]:
                         continue
             end = m.end()
             out.append((m.start(), end))
+    for m in _WITH_POSTCODE.finditer(text):
+        if not m.group("street").casefold().startswith(("postboks", "pb", "boks")):
+            out.append(m.span())
     return _drop_nested(out)
 
 
