@@ -79,10 +79,11 @@ def _ner_person_spans(annotation, finder: NameFinder, toks, protected) -> list[t
     if annotation is None:
         return []
     keep = finder.keep_ranges(toks)
+    pos_at = dict(zip(annotation.idx, annotation.pos))
     out = []
     for start, end, label in annotation.ents:
         if label in _NER_PERSON_LABELS:
-            span = finder.accept_ner(annotation.text, toks, start, end, keep, protected)
+            span = finder.accept_ner(annotation.text, toks, start, end, keep, protected, pos_at)
             if span is not None:
                 out.append(span)
     return out

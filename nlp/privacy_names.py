@@ -51,7 +51,7 @@ _TRIGGER_PHRASES: frozenset[tuple[str, ...]] = frozenset(
 _ABBREV_TRIGGERS = frozenset({"hr", "dr", "frk", "mvh", "vh", "ref"})
 
 #: weak triggers: a following *first name* (even lowercase or ambiguous) is a name, nothing else
-_WEAK_TRIGGERS = frozenset({("til",), ("takk",), ("fra",), ("frå",), ("ved",), ("og",)})
+_WEAK_TRIGGERS = frozenset({("til",), ("takk",), ("fra",), ("frå",)})
 
 #: capitalised words that never start or continue a name
 _STOP = frozenset(
@@ -303,7 +303,9 @@ class NameFinder:
         return j
 
     # ---------------------------------------------------------------- NER filter
-    def accept_ner(self, text: str, toks, start: int, end: int, keep, protected) -> tuple[int, int] | None:
+    def accept_ner(
+        self, text: str, toks, start: int, end: int, keep, protected, pos_at: dict[int, str] | None = None
+    ) -> tuple[int, int] | None:
         """The part of an NER PER span that is a person's name, or None.
 
         The model's usual mistakes on survey comments: a capitalised role or noun at sentence start
@@ -330,15 +332,27 @@ class NameFinder:
         nxt = toks[idx[-1] + 1][2] if idx[-1] + 1 < len(toks) else ""
         if _fold(nxt) in _STREET_WORDS or _fold(nxt) in _PLACE_HEADS:
             return None
+        if any(self._org_word(toks[k][2]) for k in idx):
+            return None  # "Google Classroom", "Udirs veileder"
         if len(idx) == 1:
             w = words[0]
-            if self.is_ambiguous(w) and self._trigger_before(text, toks, idx[0]) != "strong":
+            trig = self._trigger_before(text, toks, idx[0])
+            if self.is_ambiguous(w) and trig != "strong":
                 return None  # "Dag for dag", "Per i dag"
-            if not (self.is_first_name(w) or self.is_surname(w)):
+            if not (self.is_first_name(w) or self.is_surname(w)) and trig != "strong":
+                # an unknown single word: only a proper noun in mid-sentence ("Boligmangel er ..." is not)
+                pos = (pos_at or {}).get(toks[idx[0]][0])
+                sentence_start = idx[0] == 0 or toks[idx[0] - 1][2] in (".", "!", "?", ":", "\n", "«", '"', "-", "–")
+                if sentence_start or (pos is not None and pos != "PROPN"):
+                    return None
                 f = _fold(w)
                 if f.endswith(_NOUN_ENDINGS) and not f.endswith("sen"):
                     return None
         return s, e
+
+    def _org_word(self, word: str) -> bool:
+        f = _fold(word)
+        return f in self.lex.org_words_folded or (f.endswith("s") and f[:-1] in self.lex.org_words_folded)
 
     def _not_name_word(self, word: str) -> bool:
         f = _fold(word)
