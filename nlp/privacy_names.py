@@ -152,6 +152,8 @@ class NameFinder:
         # all-caps acronyms (NAV, IMDi-like, NSK) are organisations or terms
         for s, e, w in words:
             if len(w) >= 2 and sum(c.isupper() for c in w) >= 2 and w[0].isupper() and not w.istitle():
+                if w.isupper() and len(w) > 2 and _fold(w) in self.lex.first_names | self.lex.surnames:
+                    continue  # "KARI NORDMANN" written in capitals; decided in _caps_name
                 out.append((s, e))
         return out
 
@@ -175,13 +177,22 @@ class NameFinder:
         spans: list[tuple[int, int]] = []
         i = 0
         n = len(toks)
+        last_name_tok = -10
         while i < n:
             s, e, w = toks[i]
             if not w[0].isalpha() or is_blocked(s, e):
                 i += 1
                 continue
+            if i + 1 < n and toks[i + 1][2] == "-" and toks[i + 1][0] == e and (i + 2 >= n or toks[i + 2][0] > toks[i + 1][1]):
+                i += 1  # "Arbeids- og velferdsetaten": first part of a coordinated compound
+                continue
             trig = self._trigger_before(text, toks, i)
-            start_ok = self._starts_name(text, toks, i, trig, propn)
+            if i >= 2 and last_name_tok == i - 2 and _fold(toks[i - 1][2]) in ("og", ",", "eller", "&"):
+                trig = "strong"  # "Lise og Per", "kari og ola": a name coordinated with a name
+            if len(w) > 2 and w.isupper() and w.isalpha():
+                start_ok = self._caps_name(toks, i, trig)
+            else:
+                start_ok = self._starts_name(text, toks, i, trig, propn)
             if not start_ok:
                 i += 1
                 continue
@@ -196,8 +207,21 @@ class NameFinder:
                 i = j + 1
                 continue
             spans.append((s, end_tok[1]))
+            last_name_tok = j
             i = j + 1
         return spans
+
+    def _caps_name(self, toks, i: int, trig: str) -> bool:
+        """An all-caps first name ("KARI NORDMANN") with an all-caps surname after it, or a role word before."""
+        w = toks[i][2]
+        f = _fold(w)
+        if not self.is_first_name(w) or f in self.lex.org_words_folded:
+            return False
+        nxt = toks[i + 1][2] if i + 1 < len(toks) else ""
+        caps_next = len(nxt) > 1 and nxt.isupper() and nxt.isalpha() and _fold(nxt) not in self.lex.org_words_folded
+        if self.is_ambiguous(w):
+            return bool(trig == "strong" or (caps_next and self.is_surname(nxt)))
+        return bool(trig == "strong" or caps_next)
 
     def _gap(self, text: str, a: tuple[int, int, str], b: tuple[int, int, str]) -> str:
         return text[a[1]:b[0]]
@@ -248,7 +272,7 @@ class NameFinder:
             mid_sentence = i > 0 and toks[i - 1][2] not in (".", "!", "?", ":", "«", '"') and "\n" not in self._gap(text, toks[i - 1], toks[i])
             return bool(trig == "strong" or surname_next or (s in propn and trig and mid_sentence))
         if first and not cap:
-            return trig == "strong" and not self.is_ambiguous(base) and folded not in _PARTICLES
+            return bool(trig) and not self.is_ambiguous(base) and folded not in _PARTICLES
         if cap and trig == "strong":
             if len(w) == 1:  # an initial: "K. Nordmann"
                 return bool(nxt and nxt[2] == "." and i + 2 < n and self.is_cap(toks[i + 2][2]))
@@ -281,7 +305,8 @@ class NameFinder:
             if not w[:1].isalpha():
                 break
             f = _fold(w)
-            if f in _STOP or f in self.lex.org_words_folded or (len(w) > 1 and w.isupper()):
+            caps_name = len(toks[i][2]) > 2 and toks[i][2].isupper()
+            if f in _STOP or f in self.lex.org_words_folded or (len(w) > 1 and w.isupper() and not caps_name):
                 break
             if blocked(nxt[0], nxt[1]) and not (self.is_surname(w) or f in self.lex.keep_words_folded):
                 break
@@ -289,7 +314,7 @@ class NameFinder:
                 j += 2
                 count += 2
                 continue
-            if self.is_cap(w) or (len(w) == 1 and w.isupper()):
+            if self.is_cap(w) or (len(w) == 1 and w.isupper()) or (caps_name and w.isupper() and len(w) > 1):
                 if f in _PLACE_HEADS:
                     break
                 j += 1

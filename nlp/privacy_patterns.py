@@ -65,7 +65,7 @@ def find_fnr(text: str) -> list[tuple[int, int]]:
 
 _SEP = r"[ .\-\u00a0]"
 _PHONE = re.compile(
-    r"(?<![\w+/-])(?<!\d[.,])(?<!\d )"
+    r"(?<![\w+-])(?<!\d[.,])(?<!\d )(?:(?<!\d/)|(?<=(?<!\d)\d{8}/))"
     r"(?P<prefix>(?:\(\s?\+\s?47\s?\)|\+\s?47|0047)[ .\-\u00a0]?)?"
     r"(?P<body>"
     rf"[2-9]\d{{2}}{_SEP}\d{{2}}{_SEP}\d{{3}}"
@@ -73,7 +73,7 @@ _PHONE = re.compile(
     r"|[2-9]\d{3}[ \-\u00a0]\d{4}"
     r"|[2-9]\d{7}"
     r")"
-    r"(?![\w/-]|[.,]\d|[ \u00a0]\d)"
+    r"(?![\w-]|[.,]\d|[ \u00a0]\d|/\d(?!\d{7}\b))"
 )
 
 # A number right after one of these labels is a case, organisation, account or reference number.
