@@ -152,7 +152,7 @@ class NameFinder:
         # all-caps acronyms (NAV, IMDi-like, NSK) are organisations or terms
         for s, e, w in words:
             if len(w) >= 2 and sum(c.isupper() for c in w) >= 2 and w[0].isupper() and not w.istitle():
-                if w.isupper() and len(w) > 2 and _fold(w) in self.lex.first_names | self.lex.surnames:
+                if w.isupper() and len(w) > 2 and (self.is_first_name(w) or self.is_surname(w)):
                     continue  # "KARI NORDMANN" written in capitals; decided in _caps_name
                 out.append((s, e))
         return out

@@ -86,6 +86,11 @@ _NOT_PHONE_LABEL = re.compile(
     r"[\s.:#-]*(?:nr\.?|nummer|no\.?)?[\s.:#-]*(?:er\s+|var\s+|)$",
     re.IGNORECASE,
 )
+_PHONE_LABEL = re.compile(
+    r"(?:tlf|tel|telefon\w*|mobil\w*|mob|ring|ringe|ringt|sms|direkte|sentralbord\w*|nr|nummer\w*)"
+    r"[\s.:]*(?:nr\.?|nummer)?(?:\s+\w{1,4}){0,2}[\s.:]*$",
+    re.IGNORECASE,
+)
 _AMOUNT_BEFORE = re.compile(r"(?:kr|nok|kroner|sum|beløp|beløpet|totalt)\.?\s*$", re.IGNORECASE)
 _AMOUNT_AFTER = re.compile(
     r"^\s*(?:kr\b|kroner|nok\b|,-|%|prosent|timer|dager|personer|innbyggere|deltak[ea]r|elev(?:er|ar)|stk)",
@@ -118,6 +123,9 @@ def find_phones(text: str) -> list[tuple[int, int]]:
             if _AMOUNT_AFTER.match(text[m.end():m.end() + 20]):
                 continue
             groups = re.split(r"\D", body)
+            if _PHONE_LABEL.search(before):
+                out.append(m.span())
+                continue
             if len(groups) == 2 and all(g[:2] in ("19", "20") for g in groups):
                 continue  # "2019 2020": two years
             if len(groups) == 1 and _is_date8(digits):
