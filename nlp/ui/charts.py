@@ -1,0 +1,175 @@
+"""Plotly figures for the app, with Norwegian number formats and safely escaped labels."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .text import SENTIMENT_COLOURS, SENTIMENT_NB, fmt_int, fmt_pct, fmt_pp, fmt_p, plot_escape
+
+LABEL_LEN = 48
+STACK_ORDER = ("positive", "mixed", "neutral", "negative")
+HIGHER, LOWER, SAME = "#1F5AA6", "#D9822B", "#9DB4CF"
+
+_BASE_LAYOUT = dict(
+    separators=", ",  # decimal comma, space between thousands
+    margin=dict(l=10, r=20, t=40, b=10),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=""),
+    hoverlabel=dict(align="left"),
+)
+
+#: shown in the chart's toolbar; the camera icon downloads a PNG at twice the size
+def plotly_config(file_name: str) -> dict:
+    return {
+        "displaylogo": False,
+        "locale": "no",
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
+    }
+
+
+def _layout(fig: go.Figure, **kw) -> go.Figure:
+    fig.update_layout(**{**_BASE_LAYOUT, **kw})
+    return fig
+
+
+def theme_overview(comments: pd.DataFrame, themes: Sequence[tuple[int, str]], title: str = "") -> go.Figure:
+    """Themes as horizontal bars (largest on top), split by sentiment, with size and share."""
+    sub = comments[~comments["is_nonanswer"].to_numpy(dtype=bool)]
+    ids = [t for t, _ in themes]
+    labels = {t: lab for t, lab in themes}
+    counts = pd.crosstab(sub["topic_id"], sub["sentiment"]).reindex(index=ids, columns=list(STACK_ORDER),
+                                                                    fill_value=0)
+    totals = counts.sum(axis=1)
+    n_sub = max(len(sub), 1)
+    order = [t for t in ids]  # already sorted by the caller
+    y = [plot_escape(labels[t], LABEL_LEN) for t in order]
+    fig = go.Figure()
+    for s in STACK_ORDER:
+        values = counts.loc[order, s].to_numpy()
+        within = np.divide(values, np.maximum(totals.loc[order].to_numpy(), 1))
+        fig.add_bar(
+            y=y, x=values, orientation="h", name=SENTIMENT_NB[s], marker_color=SENTIMENT_COLOURS[s],
+            customdata=np.stack([[fmt_pct(w) for w in within], [plot_escape(labels[t]) for t in order]], axis=1),
+            hovertemplate="%{customdata[1]}<br>" + SENTIMENT_NB[s] + ": %{x} (%{customdata[0]} av temaet)"
+                          "<extra></extra>",
+        )
+    fig.add_scatter(
+        y=y, x=totals.loc[order].to_numpy(), mode="text", showlegend=False, hoverinfo="skip",
+        text=[f"  {fmt_int(n)} ({fmt_pct(n / n_sub)})" for n in totals.loc[order]],
+        textposition="middle right", textfont=dict(size=12),
+    )
+    fig.update_yaxes(autorange="reversed", title_text="")
+    fig.update_xaxes(title_text="Antall kommentarer", range=[0, max(totals.max(), 1) * 1.22])
+    return _layout(fig, barmode="stack", height=max(260, 34 * len(order) + 110), title_text=title)
+
+
+def sentiment_split(comments: pd.DataFrame, title: str = "") -> go.Figure:
+    """One 100 % bar: the sentiment mix of a set of comments."""
+    sub = comments[~comments["is_nonanswer"].to_numpy(dtype=bool)]
+    counts = sub["sentiment"].value_counts().reindex(list(STACK_ORDER), fill_value=0)
+    n = max(int(counts.sum()), 1)
+    fig = go.Figure()
+    for s in STACK_ORDER:
+        share = counts[s] / n
+        fig.add_bar(
+            x=[share * 100], y=[""], orientation="h", name=SENTIMENT_NB[s], marker_color=SENTIMENT_COLOURS[s],
+            text=[fmt_pct(share, 0) if share >= 0.06 else ""], textposition="inside", insidetextanchor="middle",
+            hovertemplate=f"{SENTIMENT_NB[s]}: {fmt_int(counts[s])} ({fmt_pct(share)})<extra></extra>",
+        )
+    fig.update_xaxes(range=[0, 100], ticksuffix=" %", showgrid=False)
+    fig.update_yaxes(showticklabels=False)
+    return _layout(fig, barmode="stack", height=150, title_text=title, margin=dict(l=10, r=10, t=50, b=10))
+
+
+def _marker(row: pd.Series) -> str:
+    if not row["significant"]:
+        return ""
+    return " ▲" if row["diff"] > 0 else " ▼"
+
+
+def group_heatmap(cmp: pd.DataFrame, themes: Sequence[tuple[int, str]], groups: Sequence[str],
+                  column: str) -> go.Figure:
+    """Share of each theme in each group; ▲/▼ marks a group significantly above/below the rest."""
+    ids = [t for t, _ in themes]
+    labels = {t: lab for t, lab in themes}
+    table = cmp.set_index(["topic_id", "group"])
+    z, text, hover = [], [], []
+    for tid in ids:
+        zr, tr, hr = [], [], []
+        for g in groups:
+            r = table.loc[(tid, g)] if (tid, g) in table.index else None
+            if r is None or not r["n"]:
+                zr.append(None)
+                tr.append("")
+                hr.append("")
+                continue
+            zr.append(float(r["share"]) * 100)
+            tr.append(fmt_pct(r["share"], 0) + _marker(r))
+            hr.append(
+                f"{plot_escape(labels[tid])}<br>{plot_escape(column)}: {plot_escape(g)}<br>"
+                f"Andel: {fmt_pct(r['share'])} (95 % KI {fmt_pct(r['ci_low'])}–{fmt_pct(r['ci_high'])})<br>"
+                f"{fmt_int(r['k'])} av {fmt_int(r['n'])} kommentarer<br>"
+                f"Forskjell mot resten: {fmt_pp(r['diff'])}, justert p = {fmt_p(r['p_adj'])}"
+            )
+        z.append(zr)
+        text.append(tr)
+        hover.append(hr)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[plot_escape(g, 28) for g in groups], y=[plot_escape(labels[t], LABEL_LEN) for t in ids],
+        text=text, texttemplate="%{text}", hovertext=hover, hoverinfo="text",
+        colorscale="Blues", zmin=0, colorbar=dict(title=dict(text="Andel"), ticksuffix=" %"), xgap=2, ygap=2,
+    ))
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(side="top", tickangle=-30 if len(groups) > 6 else 0)
+    return _layout(fig, height=max(300, 36 * len(ids) + 160), margin=dict(l=10, r=10, t=90, b=10))
+
+
+def group_bars(cmp_theme: pd.DataFrame, label: str, column: str) -> go.Figure:
+    """One theme's share per group with 95 % intervals and the overall share as a line."""
+    d = cmp_theme[cmp_theme["n"] > 0]
+    colours = [HIGHER if (s and df > 0) else LOWER if s else SAME for s, df in zip(d["significant"], d["diff"])]
+    fig = go.Figure(go.Bar(
+        x=[plot_escape(g, 28) for g in d["group"]], y=d["share"] * 100, marker_color=colours,
+        error_y=dict(type="data", symmetric=False, array=(d["ci_high"] - d["share"]) * 100,
+                     arrayminus=(d["share"] - d["ci_low"]) * 100, color="#555", thickness=1.2),
+        customdata=np.stack([[fmt_pct(v) for v in d["share"]], [fmt_pct(v) for v in d["ci_low"]],
+                             [fmt_pct(v) for v in d["ci_high"]], [fmt_int(v) for v in d["k"]],
+                             [fmt_int(v) for v in d["n"]], [fmt_p(v) for v in d["p_adj"]]], axis=1),
+        hovertemplate="%{x}<br>Andel: %{customdata[0]} (95 % KI %{customdata[1]}–%{customdata[2]})<br>"
+                      "%{customdata[3]} av %{customdata[4]}<br>justert p = %{customdata[5]}<extra></extra>",
+        showlegend=False,
+    ))
+    if len(d):
+        overall = float(d["overall_share"].iloc[0]) * 100
+        fig.add_hline(y=overall, line_dash="dot", line_color="#333",
+                      annotation_text=f"Alle: {fmt_pct(overall / 100)}", annotation_position="top left")
+    fig.update_yaxes(title_text="Andel av kommentarene", ticksuffix=" %", rangemode="tozero")
+    fig.update_xaxes(title_text=plot_escape(column), tickangle=-30 if len(d) > 6 else 0)
+    return _layout(fig, height=420, title_text=plot_escape(label))
+
+
+def trend_lines(per_round: pd.DataFrame, themes: Sequence[tuple[int, str]], column: str) -> go.Figure:
+    """Each theme's share per round with 95 % intervals."""
+    fig = go.Figure()
+    for tid, label in themes:
+        d = per_round[(per_round["topic_id"] == tid) & (per_round["n"] > 0)]
+        fig.add_scatter(
+            x=[plot_escape(r) for r in d["round"]], y=d["share"] * 100, mode="lines+markers",
+            name=plot_escape(label, LABEL_LEN),
+            error_y=dict(type="data", symmetric=False, array=(d["ci_high"] - d["share"]) * 100,
+                         arrayminus=(d["share"] - d["ci_low"]) * 100, thickness=1),
+            customdata=np.stack([[fmt_pct(v) for v in d["share"]], [fmt_pct(v) for v in d["ci_low"]],
+                                 [fmt_pct(v) for v in d["ci_high"]], [fmt_int(v) for v in d["k"]],
+                                 [fmt_int(v) for v in d["n"]]], axis=1) if len(d) else None,
+            hovertemplate=plot_escape(label) + "<br>%{x}: %{customdata[0]} (95 % KI %{customdata[1]}–"
+                          "%{customdata[2]})<br>%{customdata[3]} av %{customdata[4]}<extra></extra>",
+        )
+    fig.update_yaxes(title_text="Andel av kommentarene", ticksuffix=" %", rangemode="tozero")
+    fig.update_xaxes(title_text=plot_escape(column), type="category")
+    return _layout(fig, height=460, legend=dict(orientation="v", x=1.02, y=1, title_text=""),
+                   margin=dict(l=10, r=10, t=30, b=10))
+

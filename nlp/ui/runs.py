@@ -1,0 +1,207 @@
+"""Runs the app shows: computed once per file and settings, kept on disk, read back safely.
+
+A run is an ordinary `fritekst analyze` output folder (comments.parquet, topics.csv,
+summary.xlsx, model/). The app keeps the runs it computes under `cache_dir()/runs/<key>`,
+where the key fingerprints the file's bytes, the settings and the engine (fritekst version,
+engine source and bundled models), so an unchanged file with unchanged settings is never
+analysed twice, and a changed engine never serves stale results. Only Parquet and JSON are
+read back (never pickle).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+import pandas as pd
+
+from .. import __version__
+from ..analyze import ThemeInfo
+from ..edits import Edits
+from ..paths import PROJECT_ROOT, cache_dir, models_dir
+from ..progress import Progress, silent
+
+SAMPLE_FILE = PROJECT_ROOT / "data" / "kommuneundersokelse_2019_2021.csv"
+SAMPLE_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
+RUN_INFO = "run.json"
+_ENGINE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What, besides the file's bytes, decides a run's results."""
+
+    text_column: str
+    id_column: str | None = None
+    group_columns: tuple[str, ...] = ()
+    sheet: str | None = None
+    codebook_yaml: str | None = None  # the codebook's text, so an edited codebook is a new run
+    seed: int = 42
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["group_columns"] = list(self.group_columns)
+        return d
+
+
+def sample_settings() -> RunSettings:
+    return RunSettings(
+        text_column="Svar", id_column="Svar-ID", group_columns=("Rolle", "Fylke", "År", "Spørsmål"),
+        codebook_yaml=SAMPLE_CODEBOOK.read_text(encoding="utf-8"),
+    )
+
+
+@lru_cache(maxsize=1)
+def engine_stamp() -> str:
+    """Changes whenever results could change: fritekst version, engine source, bundled models.
+
+    The app's own code (nlp/ui) is left out: changing a view must not recompute runs.
+    """
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(_ENGINE_DIR.rglob("*.py")):
+        if "ui" in path.relative_to(_ENGINE_DIR).parts[:-1]:
+            continue
+        h.update(path.relative_to(_ENGINE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    root = models_dir()
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                st = path.stat()
+                h.update(f"{path.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def run_key(data: bytes, file_name: str, settings: RunSettings) -> str:
+    h = hashlib.sha256()
+    h.update(hashlib.sha256(data).digest())
+    h.update(Path(file_name).suffix.lower().encode())
+    h.update(json.dumps(settings.to_dict(), sort_keys=True, ensure_ascii=False).encode())
+    h.update(engine_stamp().encode())
+    return h.hexdigest()[:24]
+
+
+def runs_dir() -> Path:
+    return cache_dir() / "runs"
+
+
+def cached_run(key: str) -> Path | None:
+    """The finished run folder for `key`, if one exists (folders appear only when complete)."""
+    folder = runs_dir() / key
+    if (folder / RUN_INFO).is_file() and (folder / "comments.parquet").is_file():
+        return folder
+    return None
+
+
+def _safe_name(file_name: str) -> str:
+    name = Path(file_name).name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    stem = re.sub(r"[^\w\-. ]", "_", stem).strip(" .") or "fil"
+    return stem[:100] + suffix.lower()
+
+
+def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Progress = silent) -> Path:
+    """Analyse an uploaded file and store the run; return its folder (reused if already there).
+
+    Raises `FritekstError` subclasses for problems the user can fix.
+    """
+    import yaml
+
+    from ..analyze import AnalyzeOptions, analyze
+    from ..codebook import codebook_from_dict
+    from ..errors import InputError
+    from ..io import load_survey
+    from ..outputs import write_analysis
+
+    key = run_key(data, file_name, settings)
+    done = cached_run(key)
+    if done is not None:
+        return done
+    codebook = None
+    if settings.codebook_yaml:
+        try:
+            parsed = yaml.safe_load(settings.codebook_yaml)
+        except yaml.YAMLError as exc:
+            raise InputError(f"codebook: cannot read codebook: {str(exc).splitlines()[0]}") from None
+        codebook = codebook_from_dict(parsed, "codebook")
+    root = runs_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=root) as tmp:
+        path = Path(tmp) / _safe_name(file_name)
+        path.write_bytes(data)
+        survey = load_survey(path, settings.text_column, settings.id_column, list(settings.group_columns),
+                             settings.sheet)
+        analysis = analyze(survey, AnalyzeOptions(codebook=codebook, seed=settings.seed), progress)
+        staging = Path(tmp) / "run"
+        write_analysis(analysis, staging, survey.group_columns)
+        info = {"key": key, "source": Path(file_name).name, "settings": settings.to_dict(),
+                "group_columns": survey.group_columns, "fritekst_version": __version__}
+        (staging / RUN_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+        target = root / key
+        try:
+            os.replace(staging, target)
+        except OSError:  # another session finished the same run first
+            if cached_run(key) is None:
+                shutil.rmtree(target, ignore_errors=True)
+                os.replace(staging, target)
+    return target
+
+
+@dataclass
+class RunData:
+    """A run as the app uses it: the comments and themes as fitted (before analyst edits)."""
+
+    folder: Path
+    comments: pd.DataFrame
+    themes: list[ThemeInfo]
+    metadata: dict
+    edits: Edits
+    source: str
+    group_columns: list[str]
+    has_original: bool = False
+    info: dict = field(default_factory=dict)
+
+    @property
+    def model_folder(self) -> Path:
+        return self.folder / "model"
+
+
+def load_run(folder: str | Path) -> RunData:
+    """Read an `analyze` output folder (or an app run); raises InputError/ModelError if it is not one."""
+    from ..model_store import load_model
+    from ..outputs import read_run
+
+    folder = Path(folder).expanduser()
+    comments, themes, metadata = read_run(folder)
+    edits = load_model(folder / "model").edits
+    info: dict = {}
+    if (folder / RUN_INFO).is_file():
+        try:
+            info = json.loads((folder / RUN_INFO).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            info = {}
+    inp = metadata.get("input") or {}
+    groups = [g for g in (info.get("group_columns") or inp.get("group_columns") or []) if g in comments.columns]
+    source = str(info.get("source") or inp.get("source") or folder.name)
+    comments = _with_fitted_topics(comments)
+    return RunData(folder=folder, comments=comments, themes=themes, metadata=metadata, edits=edits,
+                   source=source, group_columns=groups, has_original="original_text" in comments.columns,
+                   info=info)
+
+
+def _with_fitted_topics(comments: pd.DataFrame) -> pd.DataFrame:
+    """Comments as the model assigned them, before any edits.
+
+    `analyze` writes comments.parquet with no edits, and the app never rewrites it (edits live
+    in model/edits.json), so the stored topic ids are the model's own. `fitted_topic_id` keeps
+    them while the app applies edits on top.
+    """
+    comments = comments.copy()
+    comments["fitted_topic_id"] = comments["topic_id"].astype(int)
+    return comments
+

@@ -1,0 +1,124 @@
+"""An uploaded survey file: reading it for the column pickers, and sensible default choices."""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import FritekstError
+from ..io import SUPPORTED_SUFFIXES, read_table
+
+MAX_UPLOAD_MB = 200
+UPLOAD_TYPES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
+MAX_GROUP_VALUES = 60
+
+_TEXT_NAMES = ("svar", "kommentar", "kommentarer", "fritekst", "tekst", "text", "comment", "answer", "merknad")
+_ID_NAMES = ("id", "svarid", "respondentid", "respid", "løpenummer", "lopenummer", "nr")
+
+
+@dataclass
+class UploadedTable:
+    name: str
+    frame: pd.DataFrame      # every cell as text
+    sheets: list[str]        # Excel sheet names (empty for other formats)
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKC", str(name)).casefold() if ch.isalnum())
+
+
+def read_upload(data: bytes, name: str, sheet: str | None = None) -> UploadedTable:
+    """Read the upload the same way the analysis will (raises InputError on a bad file)."""
+    suffix = Path(name).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / ("upload" + suffix if suffix else "upload")
+        path.write_bytes(data)
+        try:
+            frame = read_table(path, sheet)
+        except FritekstError as exc:  # name the user's file, not the temporary copy
+            raise type(exc)(str(exc).replace(path.name, Path(name).name, 1)) from None
+    return UploadedTable(Path(name).name, frame, excel_sheets(data) if suffix in (".xlsx", ".xlsm") else [])
+
+
+def excel_sheets(data: bytes) -> list[str]:
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+        try:
+            return [ws.title for ws in wb.worksheets]
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - read_table reports a damaged workbook
+        return []
+
+
+def guess_text_column(frame: pd.DataFrame) -> str | None:
+    """The column that holds the open answers: a telling name, else the longest texts."""
+    if frame.empty or not len(frame.columns):
+        return None
+    scores = {}
+    for col in frame.columns:
+        values = frame[col].astype(str).str.strip()
+        filled = values[values != ""]
+        if filled.empty:
+            continue
+        numeric = filled.str.fullmatch(r"[-+]?\d+([.,]\d+)?").mean()
+        mean_len = filled.str.len().mean()
+        words = filled.str.split().str.len().mean()
+        score = mean_len * (1 - numeric) + 5 * words
+        if _key(col) in _TEXT_NAMES:
+            score *= 3
+        scores[col] = score
+    return max(scores, key=scores.get) if scores else None
+
+
+def guess_id_column(frame: pd.DataFrame, exclude: str | None = None) -> str | None:
+    """A column whose values are all filled in and unique, preferably named like an id."""
+    candidates = []
+    for col in frame.columns:
+        if col == exclude:
+            continue
+        values = frame[col].astype(str).str.strip()
+        if (values == "").any() or not values.is_unique:
+            continue
+        key = _key(col)
+        named = key in _ID_NAMES or key.endswith("id") or key.startswith("id")
+        short = values.str.len().mean() <= 40
+        if named and short:
+            candidates.append((0, list(frame.columns).index(col), col))
+    return min(candidates)[2] if candidates else None
+
+
+def guess_group_columns(frame: pd.DataFrame, exclude: tuple[str | None, ...] = (), limit: int = 6) -> list[str]:
+    """Columns that split respondents into a few groups (rolle, fylke, år, spørsmål ...)."""
+    out = []
+    n = len(frame)
+    for col in frame.columns:
+        if col in exclude:
+            continue
+        values = frame[col].astype(str).str.strip()
+        distinct = values[values != ""].nunique()
+        if 2 <= distinct <= MAX_GROUP_VALUES and distinct < max(n * 0.5, 3):
+            out.append(col)
+    return out[:limit]
+
+
+def group_candidates(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()) -> list[str]:
+    """Every column that could be a group column (anything but the text and id columns)."""
+    return [c for c in frame.columns if c not in exclude]
+
+
+_SAFE = re.compile(r"[^\w\-. ]")
+
+
+def download_name(source: str, what: str, suffix: str) -> str:
+    """`kommuneundersokelse_2019-temaer.xlsx`: the source's stem, made safe for a file name."""
+    stem = _SAFE.sub("_", Path(source).stem).strip(" ._") or "fritekst"
+    return f"{stem[:60]}-{what}{suffix}"
