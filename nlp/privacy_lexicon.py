@@ -33,6 +33,8 @@ class Lexicon:
     #: single-word organisation names (case-folded): never part of a person's name
     org_words_folded: frozenset[str]
     max_phrase_len: int
+    #: first token of a keep phrase -> the phrase lengths starting with it (longest first)
+    phrase_starts: dict[str, tuple[int, ...]]
 
 
 def _tokens(phrase: str) -> tuple[str, ...]:
@@ -56,4 +58,12 @@ def lexicon() -> Lexicon:
         keep_words_folded=frozenset(singles),
         org_words_folded=frozenset(orgs),
         max_phrase_len=max(len(p) for p in phrases),
+        phrase_starts=_starts(phrases),
     )
+
+
+def _starts(phrases: set[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    out: dict[str, set[int]] = {}
+    for p in phrases:
+        out.setdefault(p[0], set()).add(len(p))
+    return {k: tuple(sorted(v, reverse=True)) for k, v in out.items()}

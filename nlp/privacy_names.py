@@ -77,6 +77,7 @@ _PLACE_HEADS = frozenset({"kommune", "kommunes", "kommune,", "fylke", "fylkes", 
                           "universitet", "videregående", "vidaregåande", "ungdomsskole", "barneskole", "skule",
                           "kirke", "kyrkje", "menighet", "asylmottak", "mottak", "sokn", "prestegjeld", "region",
                           "regionråd", "interkommunale", "legevakt", "voksenopplæring", "vaksenopplæring"})
+_PLACE_HEAD_INITIALS = frozenset(w[0] for w in _PLACE_HEADS) | frozenset(w[0].upper() for w in _PLACE_HEADS)
 _PARTICLES = frozenset({"bin", "binti", "bint", "al", "el", "van", "von", "de", "der", "den", "da", "di", "dos", "du",
                         "la", "le", "abu", "ibn", "ould", "ter", "af", "mac", "mc", "ben"})
 #: definite-noun endings: "Hilsen Flyktningkontoret" is not a person
@@ -129,11 +130,11 @@ class NameFinder:
         words = [t for t in toks]
         n = len(words)
         i = 0
+        starts = self.lex.phrase_starts
         while i < n:
             matched = 0
-            for k in range(min(self.lex.max_phrase_len, n - i), 0, -1):
-                phrase = tuple(w[2] for w in words[i:i + k])
-                if phrase in self.lex.keep_phrases:
+            for k in starts.get(words[i][2], ()):
+                if k == 1 or (i + k <= n and tuple(w[2] for w in words[i:i + k]) in self.lex.keep_phrases):
                     matched = k
                     break
             if matched:
@@ -143,7 +144,7 @@ class NameFinder:
             i += 1
         # capitalised words directly before "kommune", "fylkeskommune", ... are place names
         for j, (s, e, w) in enumerate(words):
-            if _fold(w) in _PLACE_HEADS and j > 0:
+            if j > 0 and w[0] in _PLACE_HEAD_INITIALS and _fold(w) in _PLACE_HEADS:
                 k = j
                 while k - 1 >= 0 and j - (k - 1) <= 3 and self.is_cap(words[k - 1][2]) and text_gap_ok(words, k - 1):
                     k -= 1
@@ -185,6 +186,9 @@ class NameFinder:
                 continue
             if i + 1 < n and toks[i + 1][2] == "-" and toks[i + 1][0] == e and (i + 2 >= n or toks[i + 2][0] > toks[i + 1][1]):
                 i += 1  # "Arbeids- og velferdsetaten": first part of a coordinated compound
+                continue
+            if not w[0].isupper() and _fold(w) not in self.lex.first_names:
+                i += 1  # cheap exit: only capitalised words and first names can start a name
                 continue
             trig = self._trigger_before(text, toks, i)
             if i >= 2 and last_name_tok == i - 2 and _fold(toks[i - 1][2]) in ("og", ",", "eller", "&"):
