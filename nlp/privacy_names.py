@@ -51,7 +51,7 @@ _TRIGGER_PHRASES: frozenset[tuple[str, ...]] = frozenset(
 _ABBREV_TRIGGERS = frozenset({"hr", "dr", "frk", "mvh", "vh", "ref"})
 
 #: weak triggers: a following *first name* (even lowercase or ambiguous) is a name, nothing else
-_WEAK_TRIGGERS = frozenset({("til",), ("takk",), ("fra",), ("frå",)})
+_WEAK_TRIGGERS = frozenset({("til",), ("takk",), ("fra",), ("frå",), ("av",), ("med",), ("hos",), ("hjå",), ("ved",)})
 
 #: capitalised words that never start or continue a name
 _STOP = frozenset(
@@ -353,8 +353,9 @@ class NameFinder:
         s, e = toks[idx[0]][0], toks[idx[-1]][1]
         if any(ps < e and s < pe for ps, pe in protected):
             return None
-        if all(any(ks <= toks[k][0] and toks[k][1] <= ke for ks, ke in keep) for k in idx):
-            return None  # every word is a place, an organisation or an acronym
+        if all(any(ks <= toks[k][0] and toks[k][1] <= ke for ks, ke in keep) or self._place_genitive(toks[k][2])
+               for k in idx):
+            return None  # every word is a place, an organisation or an acronym ("Chiles", "IMDis")
         last = words[-1]
         if "-" in last and last.rsplit("-", 1)[1][:1].islower():
             return None
@@ -377,7 +378,19 @@ class NameFinder:
                 f = _fold(w)
                 if f.endswith(_NOUN_ENDINGS) and not f.endswith("sen"):
                     return None
+        known = any(self.is_first_name(x) or self.is_surname(x) for x in words)
+        if not known and not self._trigger_before(text, toks, idx[0]):
+            # an unknown name without a role word or preposition before it: trust the model only for
+            # 2-3 capitalised words in mid-sentence that the tagger also calls proper nouns
+            sentence_start = idx[0] == 0 or toks[idx[0] - 1][2] in (".", "!", "?", ":", "«", '"', "-", "–")
+            pos_ok = pos_at is None or all(pos_at.get(toks[k][0], "PROPN") == "PROPN" for k in idx)
+            if len(idx) > 3 or sentence_start or not pos_ok:
+                return None
         return s, e
+
+    def _place_genitive(self, word: str) -> bool:
+        f = _fold(word).rstrip("'’")
+        return f.endswith("s") and f[:-1] in self.lex.keep_words_folded
 
     def _org_word(self, word: str) -> bool:
         f = _fold(word)
