@@ -17,7 +17,8 @@ HIGHER, LOWER, SAME = "#1F5AA6", "#D9822B", "#9DB4CF"
 _BASE_LAYOUT = dict(
     separators=", ",  # decimal comma, space between thousands
     margin=dict(l=10, r=20, t=40, b=10),
-    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text=""),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text="",
+                traceorder="normal"),
     hoverlabel=dict(align="left"),
 )
 
@@ -146,7 +147,7 @@ def group_bars(cmp_theme: pd.DataFrame, label: str, column: str) -> go.Figure:
     if len(d):
         overall = float(d["overall_share"].iloc[0]) * 100
         fig.add_hline(y=overall, line_dash="dot", line_color="#333",
-                      annotation_text=f"Alle: {fmt_pct(overall / 100)}", annotation_position="top left")
+                      annotation_text=f"Alle: {fmt_pct(overall / 100)}", annotation_position="top right")
     fig.update_yaxes(title_text="Andel av kommentarene", ticksuffix=" %", rangemode="tozero")
     fig.update_xaxes(title_text=plot_escape(column), tickangle=-30 if len(d) > 6 else 0)
     return _layout(fig, height=420, title_text=plot_escape(label))

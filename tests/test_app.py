@@ -1,0 +1,344 @@
+"""The Streamlit app through Streamlit's AppTest: every view, the upload errors, saved runs and
+the editing flows (rename, merge, move, undo), on the real sample run."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from app_support import APP, copy_run, sample_run  # noqa: F401 - fixture
+from nlp.edits import Edits
+from nlp.ui.filters import filter_comments
+from nlp.ui.runs import load_run
+from nlp.ui.text import fmt_int
+
+pytestmark = pytest.mark.slow
+
+TIMEOUT = 180
+
+
+@pytest.fixture()
+def app(sample_run):  # noqa: F811
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _view(at, name: str):
+    at.session_state["view"] = name
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _caption_count(at, prefix: str = "Viser ") -> tuple[int, int]:
+    text = next(c.value for c in at.caption if c.value.startswith(prefix))
+    shown, total = re.match(r"Viser ([\d\u00a0]+) av ([\d\u00a0]+)", text).groups()
+    return int(shown.replace("\u00a0", "")), int(total.replace("\u00a0", ""))
+
+
+def _run(at):
+    """The run the app is showing (the sample run, or one it was asked to open)."""
+    return load_run(at.session_state["run_folder"])
+
+
+def _no_errors(at):
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+# ------------------------------------------------------------------ views
+
+
+def test_start_opens_the_sample_with_the_overview(app, sample_run):  # noqa: F811
+    run = _run(app)
+    assert run.folder == sample_run
+    _no_errors(app)
+    assert app.title[0].value == "Åpne svar"
+    assert _metric(app, "Kommentarer") == fmt_int(len(run.comments)) == "1\u00a0741"
+    assert _metric(app, "Ikke svar") == fmt_int(run.comments["is_nonanswer"].sum())
+    assert _metric(app, "Duplikater") == fmt_int(run.comments["is_duplicate"].sum())
+    assert _metric(app, "Temaer") == str(len(run.themes))
+    assert len(app.get("plotly_chart")) == 1
+    table = app.dataframe[0].value
+    assert table["Tema"].tolist()[:-1] == [t.label for t in run.themes]
+    assert table["Antall"].tolist()[:-1] == [t.size for t in run.themes]
+    assert any("anonymisert" in c.value for c in app.caption)
+
+
+def test_theme_view_shows_label_keywords_quotes_and_comments(app, sample_run):  # noqa: F811
+    run = _run(app)
+    _view(app, "Tema")
+    _no_errors(app)
+    theme = run.themes[0]  # the largest theme is selected first
+    assert app.subheader[0].value.replace("\\", "") == theme.label
+    assert any(c.value.startswith("Nøkkelord:") for c in app.caption)
+    by_id = run.comments.set_index("id")
+    quotes = [by_id.loc[q, "text"] for q in theme.quote_ids]
+    assert quotes and [t.value for t in app.text] == quotes  # comment text only through st.text
+    markdown = " ".join(m.value for m in app.markdown)
+    assert not any(q in markdown for q in quotes)
+    assert _caption_count(app) == (theme.size, theme.size)
+    assert len(app.dataframe[0].value) == theme.size
+
+    app.text_input(key="theme_search").input("kommune").run()
+    members = run.comments[run.comments["topic_id"] == theme.id]
+    assert _caption_count(app)[0] == len(filter_comments(members, search="kommune"))
+    app.multiselect(key="theme_sent_filter").set_value(["negative"]).run()
+    assert _caption_count(app)[0] == len(filter_comments(members, search="kommune", sentiments=["negative"]))
+
+    second = run.themes[1]
+    app.selectbox(key="theme_pick").set_value(second.id).run()
+    assert app.subheader[0].value.replace("\\", "") == second.label
+
+
+def test_sidebar_group_filter_applies_to_the_views(app, sample_run):  # noqa: F811
+    run = _run(app)
+    app.multiselect(key="flt_Rolle").set_value(["Rektor"]).run()
+    _no_errors(app)
+    n = int((run.comments["Rolle"] == "Rektor").sum())
+    assert _metric(app, "Kommentarer") == fmt_int(n)
+    _view(app, "Kommentarer")
+    shown, total = _caption_count(app)
+    assert total == n
+    app.button(key="clear_filters").click().run()
+    assert _caption_count(app)[1] == len(run.comments)
+
+
+def test_compare_view_groups_and_rounds(app, sample_run):  # noqa: F811
+    run = _run(app)
+    _view(app, "Sammenlign")
+    _no_errors(app)
+    assert app.selectbox(key="cmp_column").value == "Rolle"
+    assert len(app.get("plotly_chart")) == 3  # heatmap, one theme with intervals, trend
+    app.selectbox(key="cmp_column").set_value("Fylke").run()
+    _no_errors(app)
+    trend = app.dataframe[-1].value
+    assert {"2019", "2020", "2021"} <= set(trend.columns)
+    assert trend["Tema"].tolist()[:-1] == [t.label for t in run.themes]
+    assert any("Benjamini" in c.value for c in app.caption)
+
+
+def test_comments_view_search_and_filters(app, sample_run):  # noqa: F811
+    run = _run(app)
+    _view(app, "Kommentarer")
+    substantive = int((~run.comments["is_nonanswer"]).sum())
+    assert _caption_count(app) == (substantive, len(run.comments))
+    app.text_input(key="all_search").input('"samarbeidet med"').run()
+    want = filter_comments(run.comments, search='"samarbeidet med"', include_nonanswers=False)
+    assert _caption_count(app)[0] == len(want) > 0
+    assert app.dataframe[0].value["ID"].tolist() == want["id"].tolist()
+    app.text_input(key="all_search").input("").run()
+    app.toggle(key="all_na").set_value(True).run()
+    assert _caption_count(app)[0] == len(run.comments)
+    app.multiselect(key="all_topics").set_value([-2]).run()
+    assert _caption_count(app)[0] == int(run.comments["is_nonanswer"].sum())
+
+
+def test_downloads_view_offers_every_file(app):
+    _view(app, "Last ned")
+    _no_errors(app)
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Excel (XLSX)", "CSV", "Excel (XLSX)", "Modellmappen (ZIP)"]
+    assert "fritekst tag" in app.code[0].value
+
+
+# ------------------------------------------------------------------ uploads
+
+
+def _upload(app, name: str, data: bytes):
+    app.radio(key="source").set_value("Last opp fil").run()
+    app.file_uploader(key="upload").set_value((name, data, "application/octet-stream")).run()
+    return app
+
+
+@pytest.mark.parametrize("name,data,expected", [
+    ("svar.docx", b"PK\x03\x04 not really", "Filtypen .docx støttes ikke"),
+    ("svar.csv", b"   \n", "Filen er tom"),
+    ("svar.csv", bytes(range(256)) * 40, "ikke en tekstfil"),
+    ("svar.xlsx", "Svar;Rolle\nhei;a\n".encode(), "Excel-filen kan ikke leses"),
+    ("svar.parquet", b"PAR1 broken", "Parquet-filen kan ikke leses"),
+    ("svar.csv", b"Svar;Rolle\n", "bare en overskriftsrad"),
+    ("svar.csv", b'Svar;Rolle\n"hei;a\nhallo;b\n', "Rad 2 åpner et anførselstegn"),
+])
+def test_wrong_files_give_norwegian_messages(app, name, data, expected):
+    _upload(app, name, data)
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error)
+    assert expected in errors.replace("\\", "")
+    assert not any(b.key == "run_upload" for b in app.button)  # nothing to analyse
+
+
+def test_bad_column_choices_are_explained_before_any_analysis(app):
+    _upload(app, "svar.csv", "ID;Svar;Rolle\n1;Godt samarbeid;a\n1;For lite penger;b\n2;;a\n".encode())
+    assert not app.error
+    app.selectbox(key="up_id").set_value("ID").run()
+    app.button(key="run_upload").click().run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error).replace("\\", "")
+    assert "samme ID flere ganger (rad 2, 3)" in errors
+
+
+def test_upload_xlsx_analyse_and_reuse(app, sample_run, tmp_path):  # noqa: F811
+    """A real upload: every 4th sample row (436) as XLSX, analysed with a progress bar per stage, then reused."""
+    from nlp.io import read_table
+
+    frame = read_table(__import__("nlp.ui.runs", fromlist=["SAMPLE_FILE"]).SAMPLE_FILE).iloc[::4]
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False)
+    data = buf.getvalue()
+    _upload(app, "runde.xlsx", data)
+    assert not app.error
+    assert app.selectbox(key="up_text").value == "Svar"
+    assert app.selectbox(key="up_id").value == "Svar-ID"
+    assert {"Rolle", "År"} <= set(app.multiselect(key="up_groups").value)
+    app.button(key="run_upload").click().run()
+    _no_errors(app)
+    assert _metric(app, "Kommentarer") == "436"
+    assert app.session_state["run_is_sample"] is False
+    first = app.session_state["run_folder"]
+    assert "runde.xlsx" in app.caption[0].value.replace("\\", "")
+    app.button(key="run_upload").click().run()  # same file, same settings: the stored run, no recomputing
+    assert app.session_state["run_folder"] == first
+    assert not app.get("progress")
+
+
+def test_too_few_comments_is_a_clear_message(app):
+    _upload(app, "svar.csv", "Svar\nvet ikke\nnei\n-\nBra\n".encode())
+    app.button(key="run_upload").click().run()
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error).replace("\\", "")
+    assert "minst 3 trengs for å finne temaer" in errors
+
+
+# ------------------------------------------------------------------ saved runs and editing
+
+
+def _open(app, folder) -> None:
+    app.radio(key="source").set_value("Åpne lagret kjøring").run()
+    app.text_input(key="open_path").input(str(folder)).run()
+    app.button(key="open_run").click().run()
+
+
+def test_open_saved_run_errors(app, tmp_path):
+    _open(app, tmp_path / "finnes-ikke")
+    assert "Fant ikke mappen" in " ".join(e.value for e in app.error)
+    (tmp_path / "tom").mkdir()
+    _open(app, tmp_path / "tom")
+    assert "ikke en lagret kjøring" in " ".join(e.value for e in app.error).replace("\\", "")
+    assert not app.exception
+
+
+def _edits_on_disk(folder) -> Edits:
+    return Edits.from_dict(json.loads((folder / "model" / "edits.json").read_text(encoding="utf-8")))
+
+
+def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F811
+    folder = copy_run(sample_run, tmp_path / "run")
+    _open(app, folder)
+    _no_errors(app)
+    assert app.session_state["run_folder"] == str(folder)
+    run = load_run(folder)
+    big, second, third = run.themes[0], run.themes[1], run.themes[2]
+
+    # rename
+    _view(app, "Tema")
+    app.text_input(key=f"rename_{big.id}").input("Kontakt med IMDi <b>[x](y)</b>").run()
+    app.button(key=f"rename_btn_{big.id}").click().run()
+    _no_errors(app)
+    assert _edits_on_disk(folder).renames == {big.id: "Kontakt med IMDi <b>[x](y)</b>"}
+    assert app.subheader[0].value == "Kontakt med IMDi \\<b\\>\\[x\\]\\(y\\)\\<\\/b\\>"  # escaped markdown
+    _view(app, "Oversikt")
+    assert "Kontakt med IMDi <b>[x](y)</b>" in app.dataframe[0].value["Tema"].tolist()
+
+    # merge the third theme into the second
+    _view(app, "Tema")
+    app.selectbox(key="theme_pick").set_value(third.id).run()
+    app.selectbox(key=f"merge_{third.id}").set_value(second.id).run()
+    app.button(key=f"merge_btn_{third.id}").click().run()
+    _no_errors(app)
+    assert _edits_on_disk(folder).merges == {third.id: second.id}
+    assert app.selectbox(key="theme_pick").value == second.id
+    assert not any(o.startswith(third.label + " (") for o in app.selectbox(key="theme_pick").options)
+    _view(app, "Oversikt")
+    assert _metric(app, "Temaer") == str(len(run.themes) - 1)
+    sizes = dict(zip(app.dataframe[0].value["Tema"], app.dataframe[0].value["Antall"]))
+    assert sizes[second.label] == second.size + third.size
+
+    # move one comment of the biggest theme to "Uten tema"
+    _view(app, "Kommentarer")
+    members = run.comments[(run.comments["topic_id"] == big.id) & ~run.comments["is_duplicate"]]
+    text = members["text"].iloc[0]
+    moving = run.comments.loc[run.comments["text"] == text, "id"].tolist()
+    app.multiselect(key="move_tbl_all").set_value([moving[0]]).run()
+    app.selectbox(key="move_target_tbl_all").set_value(-1).run()
+    app.button(key="move_btn_tbl_all").click().run()
+    _no_errors(app)
+    assert len(_edits_on_disk(folder).moves) == 1
+    table = app.dataframe[0].value.set_index("ID")
+    assert set(table.loc[moving, "Tema"]) == {"Uten tema"}
+
+    # the edits show in the downloads (tagged comments with 0/1 columns)
+    from nlp.ui import editing, exports
+
+    edited = editing.apply_edits(run.comments, run.themes, _edits_on_disk(folder))
+    tagged = exports.tagged_comments(edited, run.group_columns)
+    assert f"tema {big.id}: Kontakt med IMDi <b>[x](y)</b>" in tagged.columns
+    assert not any(c.startswith(f"tema {third.id}:") for c in tagged.columns)
+
+    # undo three times: back to the fitted themes, on disk too
+    for _ in range(3):
+        app.button(key="undo").click().run()
+    _no_errors(app)
+    assert _edits_on_disk(folder) == Edits()
+    assert app.button(key="undo").disabled
+
+    # a later `fritekst tag` with this model replays the saved edits
+    _view(app, "Tema")
+    app.selectbox(key="theme_pick").set_value(third.id).run()
+    app.selectbox(key=f"merge_{third.id}").set_value(second.id).run()
+    app.button(key=f"merge_btn_{third.id}").click().run()
+    app.text_input(key=f"rename_{second.id}").input("Sammenslått tema").run()
+    app.button(key=f"rename_btn_{second.id}").click().run()
+    _no_errors(app)
+    from nlp.analyze import tag
+    from nlp.io import load_survey
+    from nlp.model_store import load_model
+    from nlp.ui.runs import SAMPLE_FILE
+
+    survey = load_survey(SAMPLE_FILE, "Svar", "Svar-ID", ["Rolle"])
+    tagged = tag(survey, load_model(folder / "model")).comments
+    assert "Sammenslått tema" in set(tagged["topic_label"])
+    assert third.id not in set(tagged["topic_id"])
+    app_view = editing.apply_edits(run.comments, run.themes, _edits_on_disk(folder)).comments
+    assert (tagged["topic_id"].to_numpy() == app_view["topic_id"].to_numpy()).mean() > 0.99
+
+
+def test_comment_text_with_html_and_markdown_stays_text(app, sample_run, tmp_path):  # noqa: F811
+    """A respondent's HTML or markdown is shown literally: st.text for quotes, escaped captions."""
+    folder = copy_run(sample_run, tmp_path / "run")
+    run = load_run(folder)
+    hostile = "<script>alert('x')</script> [klikk](javascript:alert(1)) ![bilde](http://example.invalid/a.png) **fet**"
+    quote = run.themes[0].quote_ids[0]
+    comments = pd.read_parquet(folder / "comments.parquet")
+    comments.loc[comments["id"] == quote, "text"] = hostile
+    comments.loc[comments["id"] == quote, "Rolle"] = "<img src=x onerror=alert(1)>"
+    comments.to_parquet(folder / "comments.parquet", index=False)
+    _open(app, folder)
+    _view(app, "Tema")
+    _no_errors(app)
+    assert hostile in [t.value for t in app.text]
+    everything = " ".join(m.value for m in list(app.markdown) + list(app.caption) + list(app.subheader))
+    assert not re.search(r"(?<!\\)[<\[\]()!]", everything.replace("\\\\", ""))  # all escaped
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in everything
