@@ -77,7 +77,9 @@ class ThemeModel:
         min_score: float = 0.30,
         n_keywords: int = 10,
         codebook: Codebook | None = None,
-        codebook_threshold: float = 0.0,
+        codebook_threshold: float = -0.5,
+        seed_weight: float = 0.5,
+        unsure_share: float = 0.4,
         head_c: float = 4.0,
         seed: int = 42,
     ) -> None:
@@ -88,6 +90,8 @@ class ThemeModel:
         self.n_keywords = n_keywords
         self.codebook = codebook
         self.codebook_threshold = codebook_threshold
+        self.seed_weight = seed_weight
+        self.unsure_share = unsure_share
         self.head_c = head_c
         self.seed = seed
 
@@ -107,12 +111,13 @@ class ThemeModel:
         docs = [" ".join(t) for t in tokens]
         self.params_ = adaptive_params(len(X), self.min_topic_size, self.n_components)
 
+        F = discovery_features(X, docs, self.seed)
         if self.codebook is not None:
             if codebook_embeddings is None or len(codebook_embeddings) != len(self.codebook.themes):
                 raise ValueError("codebook_embeddings must hold one vector per codebook theme")
-            labels, origin = self._discover_with_codebook(X, docs, codebook_embeddings)
+            labels, origin = self._discover_with_codebook(X, F, docs, codebook_embeddings)
         else:
-            labels = self._discover(X, docs)
+            labels = self._discover(F, docs)
             origin = {int(k): None for k in np.unique(labels) if k != OUTLIER}
 
         labels, origin = self._renumber(labels, origin)
@@ -122,7 +127,7 @@ class ThemeModel:
         return self
 
     def _discover(self, X: np.ndarray, docs: list[str]) -> np.ndarray:
-        """BERTopic with UMAP + HDBSCAN sized by `adaptive_params`; -1 marks outliers."""
+        """BERTopic with UMAP + HDBSCAN sized by `adaptive_params` on discovery features; -1 marks outliers."""
         from bertopic import BERTopic
         from hdbscan import HDBSCAN
         from umap import UMAP
@@ -137,7 +142,7 @@ class ThemeModel:
             ),
             hdbscan_model=HDBSCAN(
                 min_cluster_size=p.min_cluster_size, min_samples=p.min_samples,
-                metric="euclidean", cluster_selection_method="leaf", prediction_data=False,
+                metric="euclidean", cluster_selection_method="eom", prediction_data=False,
             ),
             vectorizer_model=_vectorizer(len(docs)),
             calculate_probabilities=False,
@@ -150,30 +155,44 @@ class ThemeModel:
         return topics
 
     def _discover_with_codebook(
-        self, X: np.ndarray, docs: list[str], C: np.ndarray
+        self, X: np.ndarray, F: np.ndarray, docs: list[str], C: np.ndarray
     ) -> tuple[np.ndarray, dict[int, str | None]]:
-        """Comments close to a codebook theme take it; the rest may form new themes."""
-        assert self.codebook is not None
-        sim = X @ np.asarray(C, dtype=np.float32).T
-        seed_hits = _seed_hits(docs, self.codebook)
-        score = _zscore_columns(sim) + 0.75 * seed_hits
-        best = score.argmax(axis=1)
-        margin = np.sort(score, axis=1)
-        margin = margin[:, -1] - (margin[:, -2] if score.shape[1] > 1 else 0.0)
-        confident = (score.max(axis=1) > self.codebook_threshold) | (seed_hits.max(axis=1) > 0)
-        labels = np.where(confident, best, OUTLIER)
-        origin: dict[int, str | None] = {k: t.id for k, t in enumerate(self.codebook.themes)}
+        """Match comments to the codebook, then let the matches teach a classifier (self-training).
 
-        rest = np.flatnonzero(labels == OUTLIER)
+        The first guess combines similarity to each theme's prompt (standardised per theme, since
+        some prompts are close to everything) with seed words found in the lemmas, compounds
+        included ("tilskudd" in "integreringstilskudd"). The most clear-cut third of the comments
+        trains a logistic regression on the embeddings, whose predictions retrain it twice.
+        Comments unlike every theme and without any seed word go to BERTopic to form new themes.
+        """
+        from sklearn.linear_model import LogisticRegression
+
+        assert self.codebook is not None
+        k = len(self.codebook.themes)
+        origin: dict[int, str | None] = {j: t.id for j, t in enumerate(self.codebook.themes)}
+        z = _zscore_columns(X @ np.asarray(C, dtype=np.float32).T)
+        hits = _seed_hits(docs, self.codebook)
+        score = z + self.seed_weight * hits
+        labels = score.argmax(axis=1)
+        unlike = (z.max(axis=1) < self.codebook_threshold) & (hits.max(axis=1) == 0)
+        top2 = np.sort(score, axis=1)[:, -2:] if k > 1 else np.hstack([np.zeros((len(X), 1)), score])
+        margin = top2[:, 1] - top2[:, 0]
+        confident = (margin >= np.quantile(margin, self.unsure_share)) & ~unlike
+        if k > 1 and len(np.unique(labels[confident])) > 1:
+            for _ in range(3):
+                clf = LogisticRegression(C=self.head_c, max_iter=2000, class_weight="balanced", random_state=self.seed)
+                clf.fit(X[confident], labels[confident])
+                labels = clf.classes_[clf.predict_proba(X).argmax(axis=1)]
+        labels = np.where(unlike, OUTLIER, labels)
+
+        rest = np.flatnonzero(unlike)
         if len(rest) >= 3 * self.params_.min_cluster_size:
-            found = self._discover(X[rest], [docs[i] for i in rest])
-            offset = len(self.codebook.themes)
-            for k in np.unique(found):
-                if k == OUTLIER:
+            found = self._discover(F[rest], [docs[i] for i in rest])
+            for c in np.unique(found):
+                if c == OUTLIER:
                     continue
-                labels[rest[found == k]] = offset + k
-                origin[int(offset + k)] = None
-        del margin
+                labels[rest[found == c]] = k + c
+                origin[int(k + c)] = None
         return labels, origin
 
     @staticmethod
@@ -196,7 +215,7 @@ class ThemeModel:
             self.intercept_ = np.zeros(1, dtype=np.float32)
             self.threshold_ = 0.0
             return
-        head = LogisticRegression(C=self.head_c, max_iter=2000, random_state=self.seed)
+        head = LogisticRegression(C=self.head_c, max_iter=2000, class_weight="balanced", random_state=self.seed)
         head.fit(X[members], labels[members])
         self.coef_ = head.coef_.astype(np.float32)
         self.intercept_ = head.intercept_.astype(np.float32)
@@ -270,14 +289,55 @@ def _zscore_columns(sim: np.ndarray) -> np.ndarray:
 
 
 def _seed_hits(docs: Sequence[str], codebook: Codebook) -> np.ndarray:
-    """Count of a theme's seed words (lowercased, single words or phrases) in each lemma doc."""
+    """How many of a theme's seed words occur in each lemma doc.
+
+    Seeds of five letters or more also match inside words, which catches Norwegian compounds
+    and inflections ("tilskudd" in "integreringstilskuddet"); shorter seeds (NAV) match whole
+    words; multi-word seeds match as phrases.
+    """
     out = np.zeros((len(docs), len(codebook.themes)), dtype=np.float32)
-    lowered = [" " + d.lower() + " " for d in docs]
-    for j, theme in enumerate(codebook.themes):
-        seeds = {s.lower() for s in theme.seeds}
-        for i, d in enumerate(lowered):
-            out[i, j] = sum(1 for s in seeds if f" {s} " in d)
+    for i, doc in enumerate(docs):
+        lowered = doc.lower()
+        words = set(lowered.split())
+        padded = f" {lowered} "
+        for j, theme in enumerate(codebook.themes):
+            n = 0
+            for seed in theme.seeds:
+                s = seed.lower()
+                if " " in s:
+                    n += f" {s} " in padded
+                elif len(s) >= 5:
+                    n += s in lowered
+                else:
+                    n += s in words
+            out[i, j] = n
     return out
 
 
-__all__ = ["ThemeModel", "Theme", "ThemeParams", "adaptive_params", "OUTLIER"]
+def discovery_features(X: np.ndarray, docs: Sequence[str], seed: int, n_components: int = 100) -> np.ndarray:
+    """Embeddings side by side with a compact lexical view (char n-grams of the keyword lemmas).
+
+    Sentence embeddings of short survey comments mix topic with tone and style; the lexical
+    half pulls comments that share content words (and compounds of them) together. Used only to
+    find themes; assignment uses the embeddings alone.
+    """
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if len(docs) < 20:
+        return X
+    try:
+        tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(4, 6), min_df=3, sublinear_tf=True,
+                                max_features=20000).fit_transform(docs)
+    except ValueError:  # no n-gram occurs three times
+        return X
+    dims = min(n_components, tfidf.shape[1] - 1, len(docs) - 1)
+    if dims < 2:
+        return X
+    lex = TruncatedSVD(dims, random_state=seed).fit_transform(tfidf)
+    lex /= np.linalg.norm(lex, axis=1, keepdims=True) + 1e-9
+    F = np.hstack([X, lex]).astype(np.float32)
+    return F / (np.linalg.norm(F, axis=1, keepdims=True) + 1e-9)
+
+
+__all__ = ["ThemeModel", "Theme", "ThemeParams", "adaptive_params", "discovery_features", "OUTLIER"]
