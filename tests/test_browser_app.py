@@ -1,0 +1,164 @@
+"""The app in a real browser: Debian's Chromium driven by Playwright against `streamlit run app.py`.
+
+CI installs `chromium` and sets FRITEKST_REQUIRE_BROWSER=1 (a missing browser then fails the
+test instead of skipping it). Playwright's own browser download is not used. With
+FRITEKST_SAVE_SCREENSHOT=1 the theme view screenshot is also copied to benchmarks/app_screenshot.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from app_support import APP, ROOT, copy_run
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+#: the first start analyses the sample cold (embedding ~1,600 comments); later starts read the stored run
+START_LIMIT_MS = 9 * 60 * 1000
+STEP_LIMIT_MS = 60 * 1000
+
+
+def _require_browser() -> None:
+    if not CHROMIUM.exists():
+        if os.environ.get("FRITEKST_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing (install Debian's chromium: apt-get install -y chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free port, with this session's cache; stopped afterwards."""
+    _require_browser()
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            log.close()
+            pytest.fail(f"streamlit did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture()
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 1800}, locale="nb-NO")
+        pg = context.new_page()
+        pg.dialogs = []
+        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+        yield pg
+        browser.close()
+
+
+def _open_app(page, server) -> None:
+    page.goto(server, wait_until="domcontentloaded")
+    page.get_by_role("tab", name="Oversikt").wait_for(timeout=START_LIMIT_MS)
+
+
+def _sample_folder() -> Path:
+    from nlp.ui.runs import SAMPLE_FILE, cached_run, run_key, sample_settings
+
+    folder = cached_run(run_key(SAMPLE_FILE.read_bytes(), SAMPLE_FILE.name, sample_settings()))
+    assert folder is not None, "the app should have stored the sample run"
+    return folder
+
+
+def test_sample_data_theme_quotes_in_chromium(page, server, tmp_path):
+    from nlp.ui.runs import load_run
+
+    _open_app(page, server)
+    run = load_run(_sample_folder())
+    page.get_by_text("1\u00a0741", exact=True).first.wait_for(timeout=STEP_LIMIT_MS)  # headline figure
+
+    page.get_by_role("tab", name="Tema").click()
+    page.get_by_role("heading", name="Typiske sitater").wait_for(timeout=STEP_LIMIT_MS)
+    theme = run.themes[0]
+    page.get_by_role("heading", name=theme.label, exact=True).wait_for(timeout=STEP_LIMIT_MS)
+    texts = run.comments.set_index("id")["text"]
+    quotes = [texts[q] for q in theme.quote_ids]
+    assert quotes
+    for quote in quotes:
+        assert page.get_by_text(quote, exact=True).first.is_visible()
+    page.wait_for_timeout(1500)  # let the charts finish drawing before the screenshot
+    shot = tmp_path / "app_tema.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("FRITEKST_SAVE_SCREENSHOT") == "1":
+        shutil.copyfile(shot, ROOT / "benchmarks" / "app_screenshot.png")
+    assert not page.dialogs
+
+
+def test_html_in_comments_shows_as_text_in_chromium(page, server, tmp_path):
+    """A comment with <script>, an <img> handler and markdown links renders literally and runs nothing."""
+    from nlp.ui.runs import load_run
+
+    _open_app(page, server)
+    folder = copy_run(_sample_folder(), tmp_path / "run")
+    run = load_run(folder)
+    hostile = "<script>alert('x')</script> <img src=x onerror=alert(2)> [klikk](javascript:alert(3)) **fet**"
+    quote = run.themes[0].quote_ids[0]
+    comments = pd.read_parquet(folder / "comments.parquet")
+    comments.loc[comments["id"] == quote, "text"] = hostile
+    comments.loc[comments["id"] == quote, "Rolle"] = "<b>rolle</b> ![bilde](x.png)"
+    comments.to_parquet(folder / "comments.parquet", index=False)
+
+    page.get_by_text("Åpne lagret kjøring").click()
+    box = page.get_by_role("textbox", name="Mappe med en lagret kjøring")
+    box.fill(str(folder))
+    box.press("Enter")
+    page.get_by_role("button", name="Åpne", exact=True).click()
+    page.get_by_text("Kjøringen er åpnet.").wait_for(timeout=STEP_LIMIT_MS)
+    page.get_by_role("tab", name="Tema").click()
+    page.get_by_role("heading", name="Typiske sitater").wait_for(timeout=STEP_LIMIT_MS)
+    assert page.get_by_text(hostile, exact=True).is_visible()
+    assert page.get_by_text("<b>rolle</b> ![bilde](x.png)", exact=False).first.is_visible()
+    assert page.locator("img[src='x']").count() == 0
+    assert page.locator("img[src='x.png']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    page.wait_for_timeout(1000)
+    assert not page.dialogs
