@@ -226,10 +226,12 @@ class TextFeaturizer:
         return terms
 
     def transform(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
+        if len(texts) == 0:
+            return (sp.csr_matrix((0, self.ngrams.n_features), dtype=np.float32),
+                    np.zeros((0, len(LEXICON_FEATURES)), np.float32))
         toks = [mark_negation(tokenize(t)) for t in texts]
         words = self._word.transform([self._word_terms(t, n) for t, n in toks])
         chars = self._char.transform([" ".join(t) for t, _ in toks])
         counts = sp.hstack([words, chars], format="csr", dtype=np.float32)
-        lex = (np.stack([lexicon_features(t, n, self.lexicon) for t, n in toks])
-               if texts else np.zeros((0, len(LEXICON_FEATURES)), np.float32))
+        lex = np.stack([lexicon_features(t, n, self.lexicon) for t, n in toks])
         return counts, lex

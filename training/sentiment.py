@@ -29,7 +29,7 @@ from training.sentiment_data import (
 
 
 def _embed(texts, encoder) -> np.ndarray:
-    return embed(texts, encoder, EmbeddingCache.default(), progress=True)
+    return embed(texts, encoder, EmbeddingCache.default())
 
 
 def fit_model(params: dict, norec: Labelled, norec_emb: np.ndarray, survey: Labelled | None,
