@@ -21,7 +21,9 @@ from .codebook import Codebook
 from .labels import make_label
 
 OUTLIER = -1
-_EMPTY_DOC = "emptydoc"  # BERTopic's stand-in for a comment with no keyword tokens
+_EMPTY_DOC = "emptydoc"
+#: weight of the lexical half against the (unit-length) embedding half when finding themes
+LEXICAL_WEIGHT = 0.5  # BERTopic's stand-in for a comment with no keyword tokens
 
 
 @dataclass
@@ -51,7 +53,7 @@ def adaptive_params(n_docs: int, min_topic_size: int | None = None, n_components
     """
     n = max(n_docs, 2)
     n_neighbors = int(np.clip(round(math.sqrt(n) / 2), 10, 50))
-    mcs = min_topic_size or int(np.clip(round(n / 60), 5, 250))
+    mcs = min_topic_size or int(np.clip(round(0.65 * math.sqrt(n)), 5, 250))
     min_samples = max(2, mcs // 5)
     return ThemeParams(n, min(n_neighbors, n - 1), n_components, mcs, min_samples)
 
@@ -144,7 +146,7 @@ class ThemeModel:
                 min_cluster_size=p.min_cluster_size, min_samples=p.min_samples,
                 metric="euclidean", cluster_selection_method="eom", prediction_data=False,
             ),
-            vectorizer_model=_vectorizer(len(docs)),
+            vectorizer_model=_vectorizer(),
             calculate_probabilities=False,
             language="multilingual",  # "english" strips every non-ASCII letter (æ, ø, å)
         )
@@ -235,7 +237,7 @@ class ThemeModel:
         self.bertopic_ = BERTopic(
             umap_model=BaseDimensionalityReduction(),
             hdbscan_model=BaseCluster(),
-            vectorizer_model=_vectorizer(len(docs)),
+            vectorizer_model=_vectorizer(),
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
             top_n_words=self.n_keywords,
             language="multilingual",
@@ -272,13 +274,12 @@ class ThemeModel:
         return self.fit(embeddings, tokens, codebook_embeddings).transform(embeddings)
 
 
-def _vectorizer(n_docs: int):
+def _vectorizer():
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return CountVectorizer(
-        tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2),
-        min_df=2 if n_docs >= 50 else 1,
-    )
+    # BERTopic fits this on one joined document per topic, so min_df counts topics, not
+    # comments: anything above 1 would drop exactly the words specific to one theme.
+    return CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2))
 
 
 def _zscore_columns(sim: np.ndarray) -> np.ndarray:
@@ -314,7 +315,9 @@ def _seed_hits(docs: Sequence[str], codebook: Codebook) -> np.ndarray:
     return out
 
 
-def discovery_features(X: np.ndarray, docs: Sequence[str], seed: int, n_components: int = 100) -> np.ndarray:
+def discovery_features(
+    X: np.ndarray, docs: Sequence[str], seed: int, n_components: int = 100, lexical_weight: float = LEXICAL_WEIGHT
+) -> np.ndarray:
     """Embeddings side by side with a compact lexical view (char n-grams of the keyword lemmas).
 
     Sentence embeddings of short survey comments mix topic with tone and style; the lexical
@@ -336,7 +339,7 @@ def discovery_features(X: np.ndarray, docs: Sequence[str], seed: int, n_componen
         return X
     lex = TruncatedSVD(dims, random_state=seed).fit_transform(tfidf)
     lex /= np.linalg.norm(lex, axis=1, keepdims=True) + 1e-9
-    F = np.hstack([X, lex]).astype(np.float32)
+    F = np.hstack([X, lexical_weight * lex]).astype(np.float32)
     return F / (np.linalg.norm(F, axis=1, keepdims=True) + 1e-9)
 
 

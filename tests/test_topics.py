@@ -13,6 +13,8 @@ WORDS = {
     1: ["bosetting", "bolig", "flyktning", "vedtak"],
     2: ["norskopplæring", "språk", "prøve", "lærer"],
 }
+FILLER = ["samarbeid", "erfaring", "behov", "ansvar", "utfordring", "ressurs", "tiltak", "plan",
+          "rutine", "dialog", "kapasitet", "oppfølging"]
 
 
 def blobs(n_per=40, dim=16, seed=0):
@@ -23,7 +25,7 @@ def blobs(n_per=40, dim=16, seed=0):
         pts = centres[k] + rng.normal(size=(n_per, dim))
         X.append(pts)
         y += [k] * n_per
-        toks += [list(rng.choice(WORDS[k], size=3)) for _ in range(n_per)]
+        toks += [list(rng.permutation(WORDS[k])) + [rng.choice(FILLER)] for _ in range(n_per)]
     X = np.vstack(X).astype(np.float32)
     X /= np.linalg.norm(X, axis=1, keepdims=True)
     return X, np.array(y), toks
