@@ -14,6 +14,7 @@ import json
 import logging
 import zipfile
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -468,7 +469,11 @@ def view_overview(run: RunData, edited: editing.Edited, comments: pd.DataFrame) 
     st.caption("Antall kommentarer med innhold i hvert tema, fordelt på sentiment. Andelen er av alle kommentarer "
                "med innhold i utvalget.")
     fig = charts.theme_overview(comments, order)
-    chart(fig, download_name(run.source, "temaer", ".png"), "ov_chart")
+    key = f"ov_chart_{st.session_state.get('ov_clicks', 0)}"  # a new key clears the click's highlight
+    st.plotly_chart(fig, key=key, on_select=partial(_open_clicked_theme, key), selection_mode="points",
+                    config=charts.plotly_config(download_name(run.source, "temaer", "")))
+    st.caption("Klikk på et tema i diagrammet for å åpne det.")
+    png_button(fig, download_name(run.source, "temaer", ".png"), "png_ov_chart")
 
     st.subheader("Tabell")
     table = exports.theme_table(editing.Edited(comments, edited.themes))
@@ -487,6 +492,18 @@ def view_overview(run: RunData, edited: editing.Edited, comments: pd.DataFrame) 
         "Negativ": st.column_config.NumberColumn("Negative", format="percent", help="Andel negative i temaet"),
         "Nøkkelord": st.column_config.TextColumn("Nøkkelord", width="large"),
     })
+
+
+def _open_clicked_theme(key: str) -> None:
+    """A click on a bar in the overview opens that theme."""
+    points = st.session_state[key].selection.points if key in st.session_state else []
+    for point in points:
+        data = point.get("customdata") or []
+        if len(data) >= 3:
+            st.session_state["theme_pick"] = int(data[2])
+            st.session_state["view"] = "Tema"
+            st.session_state["ov_clicks"] = st.session_state.get("ov_clicks", 0) + 1
+            return
 
 
 def view_theme(run: RunData, edited: editing.Edited, comments: pd.DataFrame, show_original: bool) -> None:

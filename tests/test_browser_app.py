@@ -162,3 +162,21 @@ def test_html_in_comments_shows_as_text_in_chromium(page, server, tmp_path):
     assert page.locator("a[href^='javascript']").count() == 0
     page.wait_for_timeout(1000)
     assert not page.dialogs
+
+
+def test_clicking_a_theme_in_the_overview_opens_it(page, server):
+    from nlp.ui.runs import load_run
+
+    _open_app(page, server)
+    run = load_run(_sample_folder())
+    page.get_by_role("heading", name="Temaer etter størrelse og sentiment").wait_for(timeout=STEP_LIMIT_MS)
+    bars = page.locator(".js-plotly-plot .barlayer .point")
+    bars.first.wait_for(timeout=STEP_LIMIT_MS)
+    target = run.themes[1]  # the second row (themes in size order)
+    n_rows = len(run.themes) + 1  # and "Uten tema"
+    # one bar trace per sentiment, each with a point per row: click the widest segment of row 2
+    boxes = [bars.nth(j * n_rows + 1).bounding_box() for j in range(bars.count() // n_rows)]
+    box = max((b for b in boxes if b), key=lambda b: b["width"])
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.get_by_role("heading", name=target.label, exact=True).wait_for(timeout=STEP_LIMIT_MS)
+    assert page.locator('[role="tab"][aria-selected="true"]').inner_text() == "Tema"

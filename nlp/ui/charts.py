@@ -26,7 +26,6 @@ _BASE_LAYOUT = dict(
 def plotly_config(file_name: str) -> dict:
     return {
         "displaylogo": False,
-        "locale": "no",
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"],
         "toImageButtonOptions": {"format": "png", "filename": file_name, "scale": 2},
     }
@@ -54,7 +53,8 @@ def theme_overview(comments: pd.DataFrame, themes: Sequence[tuple[int, str]], ti
         within = np.divide(values, np.maximum(totals.loc[order].to_numpy(), 1))
         fig.add_bar(
             y=y, x=values, orientation="h", name=SENTIMENT_NB[s], marker_color=SENTIMENT_COLOURS[s],
-            customdata=np.stack([[fmt_pct(w) for w in within], [plot_escape(labels[t]) for t in order]], axis=1),
+            customdata=np.stack([[fmt_pct(w) for w in within], [plot_escape(labels[t]) for t in order],
+                                 [str(t) for t in order]], axis=1),
             hovertemplate="%{customdata[1]}<br>" + SENTIMENT_NB[s] + ": %{x} (%{customdata[0]} av temaet)"
                           "<extra></extra>",
         )
