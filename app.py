@@ -422,20 +422,21 @@ def _move(run: RunData, ids: list[str], target: int, pick_key: str) -> None:
     st.session_state[pick_key] = []
 
 
-def png_button(fig, name: str, key: str) -> None:
+def png_button(fig, name: str, key: str, title: str) -> None:
     if not png_export_available():
         return
 
     def render() -> bytes:
-        return fig.to_image(format="png", width=1200, height=max(500, int(fig.layout.height or 500)), scale=2)
+        out = charts.for_export(fig, title)
+        return out.to_image(format="png", width=1400, height=int(out.layout.height or 500) + 50, scale=2)
 
     st.download_button("Last ned diagrammet (PNG)", data=render, file_name=name, mime="image/png", key=key,
                        icon=":material/download:", type="tertiary")
 
 
-def chart(fig, name: str, key: str) -> None:
+def chart(fig, name: str, key: str, title: str) -> None:
     st.plotly_chart(fig, key=key, config=charts.plotly_config(Path(name).stem))
-    png_button(fig, name, f"png_{key}")
+    png_button(fig, name, f"png_{key}", title)
 
 
 # ---------------------------------------------------------------------------- views
@@ -473,7 +474,8 @@ def view_overview(run: RunData, edited: editing.Edited, comments: pd.DataFrame) 
     st.plotly_chart(fig, key=key, on_select=partial(_open_clicked_theme, key), selection_mode="points",
                     config=charts.plotly_config(download_name(run.source, "temaer", "")))
     st.caption("Klikk på et tema i diagrammet for å åpne det.")
-    png_button(fig, download_name(run.source, "temaer", ".png"), "png_ov_chart")
+    png_button(fig, download_name(run.source, "temaer", ".png"), "png_ov_chart",
+               "Temaer etter størrelse og sentiment")
 
     st.subheader("Tabell")
     table = exports.theme_table(editing.Edited(comments, edited.themes))
@@ -619,13 +621,14 @@ def view_compare(run: RunData, edited: editing.Edited, comments: pd.DataFrame) -
                    "resten av kommentarene (5 % nivå, justert for mange sammenligninger med "
                    f"{CORRECTIONS['fdr_bh']}). Hold pekeren over en rute for 95 % konfidensintervall og p-verdi.")
         chart(charts.group_heatmap(cmp, themes, groups, column), download_name(run.source, f"etter-{column}", ".png"),
-              "cmp_heat")
+              "cmp_heat", f"Andel per tema etter {column}")
         theme_ids = [t for t, _ in themes]
         pick = st.selectbox("Vis ett tema med konfidensintervaller", theme_ids, key="cmp_theme",
                             format_func=lambda t: theme_name(edited, t, with_size=False))
         label = theme_name(edited, pick, with_size=False)
         chart(charts.group_bars(cmp[cmp["topic_id"] == pick], label, column),
-              download_name(run.source, f"tema-{pick}-etter-{column}", ".png"), "cmp_bars")
+              download_name(run.source, f"tema-{pick}-etter-{column}", ".png"), "cmp_bars",
+              f"{label} etter {column} (95 % konfidensintervall)")
         sig = cmp[cmp["significant"]].sort_values("p_adj")
         st.markdown("#### Signifikante forskjeller")
         if sig.empty:
@@ -658,7 +661,7 @@ def view_compare(run: RunData, edited: editing.Edited, comments: pd.DataFrame) -
     picked = st.multiselect("Temaer i diagrammet", [t for t, _ in themes], key="trend_themes",
                             format_func=lambda t: theme_name(edited, t, with_size=False))
     chart(charts.trend_lines(per_round, [(t, dict(themes)[t]) for t in picked], rcol),
-          download_name(run.source, f"utvikling-{rcol}", ".png"), "cmp_trend")
+          download_name(run.source, f"utvikling-{rcol}", ".png"), "cmp_trend", f"Utvikling etter {rcol}")
     first, last = summary["first"].iloc[0], summary["last"].iloc[0]
     wide = per_round.pivot(index="topic_id", columns="round", values="share")
     table = pd.DataFrame({"Tema": summary["topic_label"]})

@@ -32,8 +32,21 @@ def plotly_config(file_name: str) -> dict:
 
 
 def _layout(fig: go.Figure, **kw) -> go.Figure:
-    fig.update_layout(**{**_BASE_LAYOUT, **kw})
+    fig.update_layout(**{"template": "plotly_white", **_BASE_LAYOUT, **kw})
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
+
+
+def for_export(fig: go.Figure, title: str) -> go.Figure:
+    """A standalone copy for a PNG file: with a title, and room for it."""
+    out = go.Figure(fig)
+    top = (out.layout.margin.t or 40) + 50
+    out.update_layout(title=dict(text=plot_escape(title), x=0.01, xanchor="left", y=0.98, yanchor="top",
+                                 font=dict(size=18)), margin=dict(t=top))
+    if out.layout.legend.orientation == "h":
+        out.update_layout(legend=dict(y=1.0, yanchor="bottom"))
+    return out
 
 
 def theme_overview(comments: pd.DataFrame, themes: Sequence[tuple[int, str]], title: str = "") -> go.Figure:

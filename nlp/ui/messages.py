@@ -81,6 +81,8 @@ _KNOWN: list[tuple[str, str]] = [
     (r"model is damaged", "Modellen i kjøringen er skadet eller endret. Kjør analysen på nytt."),
     (r"model folder not found", "Fant ikke modellmappen i kjøringen."),
     (r"model was fitted with encoder", "Modellen ble laget med en annen tekstmodell (encoder)."),
+    (r"no sentiment model in", "Sentimentmodellen mangler i installasjonen. Be den som drifter verktøyet om å "
+                               "installere eller trene den."),
 ]
 _COMPILED = [(re.compile(p), t) for p, t in _KNOWN]
 
