@@ -279,7 +279,7 @@ def _vectorizer():
 
     # BERTopic fits this on one joined document per topic, so min_df counts topics, not
     # comments: anything above 1 would drop exactly the words specific to one theme.
-    return CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 2))
+    return CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 3))
 
 
 def _zscore_columns(sim: np.ndarray) -> np.ndarray:
