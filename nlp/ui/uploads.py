@@ -100,13 +100,19 @@ def guess_group_columns(frame: pd.DataFrame, exclude: tuple[str | None, ...] = (
     """Columns that split respondents into a few groups (rolle, fylke, år, spørsmål ...)."""
     out = []
     n = len(frame)
+    most = min(MAX_GROUP_VALUES, max(4, int(1.5 * n ** 0.5)))  # groups large enough to compare
     for col in frame.columns:
         if col in exclude:
             continue
         values = frame[col].astype(str).str.strip()
-        distinct = values[values != ""].nunique()
-        if 2 <= distinct <= MAX_GROUP_VALUES and distinct < max(n * 0.5, 3):
-            out.append(col)
+        filled = values[values != ""]
+        distinct = filled.nunique()
+        if not 2 <= distinct <= most:
+            continue
+        key = _key(col)
+        if key.endswith(("nr", "nummer", "kode", "code", "id")) and filled.str.fullmatch(r"\d+").all():
+            continue  # municipality numbers and other codes: the names are the groups
+        out.append(col)
     return out[:limit]
 
 
