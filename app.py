@@ -262,7 +262,9 @@ def sidebar_open_saved() -> None:
                          placeholder="f.eks. C:\\analyser\\2021 eller /data/fritekst-out",
                          help="Mappen som `fritekst analyze --out MAPPE` skrev (med comments.parquet og model/).")
     if sb.button("Åpne", key="open_run", disabled=not (path or "").strip()):
-        folder = Path(path.strip()).expanduser()
+        folder = Path(path.strip().strip('"')).expanduser()
+        if folder.name == "model" and (folder.parent / "comments.parquet").exists():
+            folder = folder.parent  # the model folder itself was given
         try:
             if not folder.is_dir():
                 raise FileNotFoundError

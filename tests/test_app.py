@@ -342,3 +342,21 @@ def test_comment_text_with_html_and_markdown_stays_text(app, sample_run, tmp_pat
     everything = " ".join(m.value for m in list(app.markdown) + list(app.caption) + list(app.subheader))
     assert not re.search(r"(?<!\\)[<\[\]()!]", everything.replace("\\\\", ""))  # all escaped
     assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in everything
+
+
+def test_runs_with_original_text_say_so_and_show_it_only_on_request(app, sample_run, tmp_path):  # noqa: F811
+    folder = copy_run(sample_run, tmp_path / "run")
+    run = load_run(folder)
+    comments = pd.read_parquet(folder / "comments.parquet")
+    comments.insert(1, "original_text", "ORIGINAL " + comments["text"])
+    comments.to_parquet(folder / "comments.parquet", index=False)
+    _open(app, folder / "model")  # the model folder itself is accepted too
+    _view(app, "Tema")
+    assert any("originaltekstene" in w.value for w in app.warning)
+    quotes = [t.value for t in app.text]
+    assert quotes and not any(q.startswith("ORIGINAL ") for q in quotes)
+    assert any("anonymisert" in c.value for c in app.caption)
+    app.toggle(key="show_original").set_value(True).run()
+    assert all(t.value.startswith("ORIGINAL ") for t in app.text)
+    assert not any(c.value.startswith("Tekstene er anonymisert") for c in app.caption)
+    assert "Originaltekst" in app.dataframe[0].value.columns
