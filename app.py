@@ -28,7 +28,7 @@ from nlp.ui import charts, editing, exports
 from nlp.ui.filters import filter_comments, group_values
 from nlp.ui.messages import user_message
 from nlp.ui.runs import (
-    SAMPLE_CODEBOOK, SAMPLE_FILE, RunData, RunSettings, cached_run, compute_run, load_run, run_key,
+    SAMPLE_CODEBOOK, SAMPLE_FILE, RunData, RunSettings, cached_run, compute_run, load_run, read_edits, run_key,
     sample_settings,
 )
 from nlp.ui.stats import CORRECTIONS, compare_groups, looks_like_rounds, trend_across_rounds
@@ -108,15 +108,26 @@ def sync_edits(run: RunData) -> None:
     """Edits follow the run: read from its model folder when a run is opened."""
     if st.session_state.get("edits_for") != str(run.folder):
         st.session_state["edits_for"] = str(run.folder)
-        st.session_state["edits"] = run.edits.to_dict()
+        st.session_state["edits"] = read_edits(run.folder).to_dict()  # from disk: may be newer than the load
         st.session_state["history"] = []
 
 
 def commit_edits(run: RunData, new: Edits, message: str) -> None:
     st.session_state["history"] = st.session_state.get("history", []) + [st.session_state["edits"]]
     st.session_state["edits"] = new.to_dict()
-    save_edits(run.model_folder, new)
-    st.session_state["flash"] = ("success", message)
+    if store_edits(run, new):
+        flash("success", message)
+
+
+def store_edits(run: RunData, edits: Edits) -> bool:
+    """Save the log with the run's model, where `fritekst tag` reads it."""
+    try:
+        save_edits(run.model_folder, edits)
+        return True
+    except OSError as exc:
+        log.warning("cannot save edits in %s: %s", run.model_folder, exc)
+        flash("warning", "Endringen vises her, men kunne ikke lagres i modellmappen (er mappen skrivebeskyttet?).")
+        return False
 
 
 def flash(kind: str, message: str) -> None:
@@ -130,14 +141,12 @@ class StageProgress:
     """One progress bar per analysis stage, filled in as the engine reports."""
 
     def __init__(self, container) -> None:
-        self.bars = {}
-        with container:
-            for stage in STAGES:
-                self.bars[stage] = st.progress(0.0, text=f"{stage}: venter")
+        self.container = container
+        self.bars = {stage: container.progress(0.0, text=f"{stage}: venter") for stage in STAGES}
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if stage not in self.bars:
-            self.bars[stage] = st.progress(0.0)
+            self.bars[stage] = self.container.progress(0.0)
         frac = min(max(done / total, 0.0), 1.0) if total else 1.0
         detail = "ferdig" if frac >= 1 else (f"{fmt_int(done)} av {fmt_int(total)}" if total > 1 else "pågår")
         self.bars[stage].progress(frac, text=f"{stage}: {detail}")
@@ -328,8 +337,8 @@ def _undo(run: RunData) -> None:
         return
     st.session_state["edits"] = history.pop()
     st.session_state["history"] = history
-    save_edits(run.model_folder, edits_now())
-    flash("info", "Siste endring er angret.")
+    if store_edits(run, edits_now()):
+        flash("info", "Siste endring er angret.")
 
 
 def _reset(run: RunData) -> None:
@@ -798,11 +807,11 @@ def main() -> None:
     folder = st.session_state["run_folder"]
     try:
         run = cached_load(folder, folder_stamp(folder))
+        sync_edits(run)
     except Exception as exc:  # noqa: BLE001 - e.g. the folder was deleted
         show_error(exc)
         st.session_state.pop("run_folder", None)
         st.stop()
-    sync_edits(run)
     edited = edited_now(run)
     filters = sidebar_filters(run, edited)
     sidebar_edits(run)

@@ -152,6 +152,19 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
     return target
 
 
+def read_edits(folder: str | Path) -> Edits:
+    """The analyst's edits saved with a run's model (JSON), or none."""
+    path = Path(folder) / "model" / "edits.json"
+    try:
+        return Edits.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return Edits()
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        from ..errors import ModelError
+
+        raise ModelError(f"{path}: model is damaged (edits.json: {exc})") from None
+
+
 @dataclass
 class RunData:
     """A run as the app uses it: the comments and themes as fitted (before analyst edits)."""
