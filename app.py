@@ -819,9 +819,13 @@ def main() -> None:
     comments = filter_comments(edited.comments, groups=filters) if any(filters.values()) else edited.comments
     show_original = header(run, comments, len(edited.comments))
     message = st.session_state.pop("flash", None)
-    if message:
+    if message:  # a toast is seen wherever the analyst has scrolled; problems also stay on the page
         kind, text = message
-        getattr(st, kind)(md_escape(text))
+        icons = {"success": ":material/check_circle:", "info": ":material/undo:", "warning": ":material/warning:",
+                 "error": ":material/error:"}
+        st.toast(md_escape(text), icon=icons.get(kind))
+        if kind in ("warning", "error"):
+            getattr(st, kind)(md_escape(text))
 
     tabs = st.tabs(list(VIEWS), key="view", on_change="rerun")
     with tabs[0]:
