@@ -4,7 +4,12 @@ Two linear models share one cheap featurisation (`sentiment_features`):
 
 * the *comment model* reads the comment's sentence embedding (computed once for themes and
   passed in) plus NorSentLex lexicon counts with negation handling, and gives calibrated
-  probabilities over `LABELS` (temperature scaling fitted on out-of-fold logits);
+  probabilities over `LABELS` (temperature scaling fitted on out-of-fold logits). It is trained
+  on review sentences (NoReC_sentence) and labelled survey comments, which express sentiment
+  differently, so it has shared weights plus survey-specific offsets ("frustratingly easy"
+  domain adaptation, Daumé 2007); a logistic *domain gate* on the embedding decides whether a
+  text is survey-like (p >= 0.5) and so gets the offsets at prediction time. The gate is hard
+  because even small offsets hurt review sentences (soft gate: NoReC dev macro-F1 -1);
 * the *clause model* reads hashed word/character n-grams plus the lexicon counts; it needs no
   embedding, so it runs on every sentence and contrastive clause of a comment.
 
@@ -179,6 +184,7 @@ class SentimentModel:
         lexicon_weight: float = 0.2,
         clause_C: float = 3.0,
         mixed_C: float = 1.0,
+        gate_C: float = 1.0,
         ngrams: NgramConfig = NgramConfig(),
         min_df: int = 2,
         cv_folds: int = 5,
@@ -188,6 +194,7 @@ class SentimentModel:
         self.lexicon_weight = lexicon_weight
         self.clause_C = clause_C
         self.mixed_C = mixed_C
+        self.gate_C = gate_C
         self.ngrams = ngrams
         self.min_df = min_df
         self.cv_folds = cv_folds
@@ -204,8 +211,16 @@ class SentimentModel:
     def _lex_z(self, lex: np.ndarray) -> np.ndarray:
         return (lex - self.lex_mean_) / self.lex_scale_ * self.lexicon_weight
 
-    def _comment_x(self, embeddings: np.ndarray, lex_z: np.ndarray) -> np.ndarray:
-        return np.hstack([embeddings.astype(np.float32), lex_z]).astype(np.float32)
+    def _comment_x(self, embeddings: np.ndarray, lex_z: np.ndarray, domain: np.ndarray) -> np.ndarray:
+        """[features, domain * features]: shared weights plus survey-domain offsets."""
+        x = np.hstack([embeddings.astype(np.float32), lex_z]).astype(np.float32)
+        return np.hstack([x, x * np.asarray(domain, np.float32)[:, None]])
+
+    def domain_proba(self, embeddings: np.ndarray) -> np.ndarray:
+        """How survey-like each text is (0 = review sentence, 1 = survey comment)."""
+        if not self.has_gate_:
+            return np.zeros(len(embeddings), np.float32)
+        return sigmoid(np.asarray(embeddings, np.float32) @ self.gate_coef_ + self.gate_intercept_).astype(np.float32)
 
     def _clause_x(self, counts: sp.csr_matrix, lex_z: np.ndarray) -> sp.csr_matrix:
         return sp.hstack([self.ngram_space_.transform(counts), sp.csr_matrix(lex_z)], format="csr")
@@ -250,7 +265,8 @@ class SentimentModel:
         self.lex_mean_ = lex.mean(axis=0).astype(np.float32)
         self.lex_scale_ = (lex.std(axis=0) + 1e-3).astype(np.float32)
         lex_z = self._lex_z(lex)
-        xc = self._comment_x(embeddings, lex_z)
+        self._fit_gate(embeddings, comment_level)
+        xc = self._comment_x(embeddings, lex_z, comment_level.astype(np.float32))
 
         three = y4 != LABELS4.index(MIXED)
         y3 = y4[three]
@@ -292,6 +308,19 @@ class SentimentModel:
         self._fit_mixed(self.oof_proba_, summary, y4, comment_level)
         self.metadata_ = {}
         return self
+
+    def _fit_gate(self, embeddings: np.ndarray, comment_level: np.ndarray) -> None:
+        """Logistic survey-vs-review gate on the embedding (balanced classes)."""
+        from sklearn.linear_model import LogisticRegression
+
+        self.has_gate_ = bool(comment_level.any() and (~comment_level).any())
+        self.gate_coef_ = np.zeros(embeddings.shape[1], np.float32)
+        self.gate_intercept_ = np.float32(0.0)
+        if self.has_gate_:
+            lr = LogisticRegression(C=self.gate_C, max_iter=3000, class_weight="balanced", random_state=self.seed)
+            lr.fit(embeddings, comment_level.astype(int))
+            self.gate_coef_ = lr.coef_.ravel().astype(np.float32)
+            self.gate_intercept_ = np.float32(lr.intercept_[0])
 
     def _fit_mixed(self, oof_proba, clause_summary, y4, comment_level) -> None:
         """Logistic mixed-vs-rest on out-of-fold features of labelled survey comments."""
@@ -353,7 +382,8 @@ class SentimentModel:
         if len(texts) == 0:
             return np.zeros((0, 3), np.float32)
         _, lex = self._featurizer().transform(list(texts))
-        logits = self._comment_x(embeddings, self._lex_z(lex)) @ self.coef_.T + self.intercept_
+        x = self._comment_x(embeddings, self._lex_z(lex), self.domain_proba(embeddings) >= 0.5)
+        logits = x @ self.coef_.T + self.intercept_
         return softmax(logits / self.temperature_).astype(np.float32)
 
     def mixed_proba(self, texts: Sequence[str], proba: np.ndarray) -> np.ndarray:
@@ -419,8 +449,10 @@ class SentimentModel:
             "ngram_index": self.ngram_space_.index_.astype(np.int64), "ngram_idf": self.ngram_space_.idf_,
             "lex_mean": self.lex_mean_, "lex_scale": self.lex_scale_,
             "mixed_coef": self.mixed_coef_,
+            "gate_coef": self.gate_coef_,
             "scalars": np.array([self.temperature_, self.clause_temperature_, self.mixed_intercept_,
-                                 self.mixed_threshold_], dtype=np.float64),
+                                 self.mixed_threshold_, self.gate_intercept_, float(self.has_gate_)],
+                                dtype=np.float64),
         }
 
     def save(self, path: str | Path, metadata: dict | None = None) -> None:
@@ -440,7 +472,7 @@ class SentimentModel:
             "labels": list(LABELS),
             "params": {
                 "C": self.C, "lexicon_weight": self.lexicon_weight, "clause_C": self.clause_C,
-                "mixed_C": self.mixed_C, "ngrams": self.ngrams.to_json(), "min_df": self.min_df,
+                "mixed_C": self.mixed_C, "gate_C": self.gate_C, "ngrams": self.ngrams.to_json(), "min_df": self.min_df,
                 "cv_folds": self.cv_folds, "seed": self.seed,
             },
             "embedding_dim": self.embedding_dim_,
@@ -477,7 +509,7 @@ class SentimentModel:
             arrays = load_file(str(weights))
             p = doc["params"]
             model = cls(C=p["C"], lexicon_weight=p["lexicon_weight"], clause_C=p["clause_C"],
-                        mixed_C=p["mixed_C"], ngrams=NgramConfig.from_json(p["ngrams"]), min_df=p["min_df"],
+                        mixed_C=p["mixed_C"], gate_C=p["gate_C"], ngrams=NgramConfig.from_json(p["ngrams"]), min_df=p["min_df"],
                         cv_folds=p["cv_folds"], seed=p["seed"])
             model.lexicon_ = Lexicon.from_json(doc["lexicon"])
             model.embedding_dim_ = int(doc["embedding_dim"])
@@ -488,13 +520,15 @@ class SentimentModel:
             model.ngram_space_ = space
             model.lex_mean_, model.lex_scale_ = arrays["lex_mean"], arrays["lex_scale"]
             model.mixed_coef_ = arrays["mixed_coef"]
-            t, ct, mi, mt = (float(v) for v in arrays["scalars"])
+            t, ct, mi, mt, gi, hg = (float(v) for v in arrays["scalars"])
+            model.gate_coef_, model.gate_intercept_, model.has_gate_ = arrays["gate_coef"], np.float32(gi), hg > 0
             model.temperature_, model.clause_temperature_ = t, ct
             model.mixed_intercept_, model.mixed_threshold_ = np.float32(mi), mt
             model.metadata_ = meta
             n_lex = len(LEXICON_FEATURES)
             expected = {
-                "coef": (3, model.embedding_dim_ + n_lex), "intercept": (3,),
+                "coef": (3, 2 * (model.embedding_dim_ + n_lex)), "intercept": (3,),
+                "gate_coef": (model.embedding_dim_,),
                 "clause_coef": (3, len(space.index_) + n_lex), "clause_intercept": (3,),
                 "ngram_idf": space.index_.shape, "lex_mean": (n_lex,), "lex_scale": (n_lex,),
                 "mixed_coef": (len(MIXED_FEATURES),),

@@ -24,9 +24,12 @@ LEX = Lexicon.build(POS_WORDS[:3], NEG_WORDS[:3])
 DIM = 12
 
 
-def _vec(rng, label: str) -> np.ndarray:
+def _vec(rng, label: str, survey: bool = False) -> np.ndarray:
+    """Class-dependent direction; survey comments also lean along the last axis (their domain)."""
     centre = {"positive": 0, "negative": 1, "neutral": 2}
     v = rng.normal(0, 0.6, DIM)
+    if survey:
+        v[-1] += 1.5
     if label == "mixed":
         v[0] += 1.0
         v[1] += 1.0
@@ -62,7 +65,7 @@ def synthetic(seed: int = 0, n_sent: int = 240, n_comments: int = 120):
             text = f"{_sentence(rng, lab)} {_sentence(rng, 'neutral')}"
         texts.append(text)
         labels.append(lab)
-        emb.append(_vec(rng, lab))
+        emb.append(_vec(rng, lab, survey=True))
         comment.append(True)
     return texts, labels, np.array(emb, np.float32), comment
 
@@ -154,7 +157,7 @@ def test_comment_level_labels_score_and_probabilities(fitted):
         "Nei",
     ]
     rng = np.random.default_rng(3)
-    emb = np.array([_vec(rng, lab) for lab in ["positive", "negative", "neutral", "mixed", "neutral"]])
+    emb = np.array([_vec(rng, lab, survey=True) for lab in ["positive", "negative", "neutral", "mixed", "neutral"]])
     emb[4] = 0.0  # non-answers are not embedded by the analyzer
     res = fitted.predict(texts, emb, nonanswer=[False, False, False, False, True])
     assert isinstance(res, SentimentResult) and len(res) == 5
@@ -171,8 +174,26 @@ def test_comment_level_labels_score_and_probabilities(fitted):
 def test_mixed_needs_both_strong_parts(fitted):
     rng = np.random.default_rng(4)
     one_sided = "Veiledningen er utmerket. Men opplæringen er i mai."
-    res = fitted.predict([one_sided], _vec(rng, "positive")[None, :])
+    res = fitted.predict([one_sided], _vec(rng, "positive", survey=True)[None, :])
     assert res.label == ["positive"]
+
+
+def test_domain_gate_separates_survey_comments_from_sentences(fitted):
+    rng = np.random.default_rng(5)
+    survey = np.array([_vec(rng, lab, survey=True) for lab in LABELS * 20])
+    review = np.array([_vec(rng, lab) for lab in LABELS * 20])
+    assert fitted.has_gate_
+    assert fitted.domain_proba(survey).mean() > 0.7 > 0.3 > fitted.domain_proba(review).mean()
+
+
+def test_without_survey_comments_there_is_no_gate_and_no_mixed():
+    texts, labels, emb, _ = synthetic(seed=2, n_sent=90, n_comments=0)
+    model = SentimentModel(C=1.0, ngrams=NgramConfig(word_bits=10, char_bits=10), min_df=1, cv_folds=3)
+    model.fit(texts, emb, labels, LEX)
+    assert not model.has_gate_ and np.all(model.domain_proba(emb) == 0)
+    res = model.predict(texts, emb)
+    assert "mixed" not in res.label
+    assert (np.array(res.label) == np.array(labels)).mean() > 0.9
 
 
 def test_predict_is_deterministic_and_handles_empty_input(fitted):
