@@ -1,0 +1,84 @@
+"""The bundled sentiment model: format, size, metadata, behaviour on real comments, eval command."""
+
+import json
+
+import numpy as np
+import pytest
+
+from nlp.cli import main as cli_main
+from nlp.embed import EmbeddingCache, embed, get_encoder
+from nlp.paths import models_dir
+from nlp.sentiment import LABELS, SentimentModel
+
+FOLDER = models_dir() / "sentiment"
+
+
+@pytest.fixture(scope="module")
+def model():
+    return SentimentModel.load()
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return get_encoder()
+
+
+def test_bundled_model_is_small_safe_and_documented(model):
+    files = sorted(p.name for p in FOLDER.iterdir() if p.is_file())
+    assert {"model.json", "model.safetensors"} <= set(files)
+    assert not [f for f in files if f.endswith((".pkl", ".pickle", ".joblib"))]
+    assert sum(p.stat().st_size for p in FOLDER.iterdir() if p.is_file()) <= 20 * 2**20
+    meta = model.metadata_
+    assert meta["trained_on"]["norec_sentence_3class_train"] > 7000
+    assert meta["scores"]["norec_sentence_dev"]["n"] == 1411
+    assert 0 < meta["scores"]["norec_sentence_dev"]["ece"] <= 0.05
+    assert {"scikit-learn", "numpy", "python"} <= set(meta["versions"])
+    assert model.embedding_dim_ == 384
+
+
+def test_bundled_model_on_clear_survey_comments(model, encoder):
+    texts = [
+        "Samarbeidet med IMDi har vært svært godt, og vi får rask og nyttig veiledning.",
+        "Tilskuddet er altfor lavt, og rapporteringen er tungvint og tidkrevende.",
+        "Vi har hatt eit godt samarbeid med fylkeskommunen, men tilskota er altfor låge og kjem for seint.",
+        "Ingen kommentar",
+    ]
+    nonanswer = [False, False, False, True]
+    emb = np.zeros((len(texts), encoder.dim), np.float32)
+    emb[:3] = embed(texts[:3], encoder, EmbeddingCache.default())
+    res = model.predict(texts, emb, nonanswer=nonanswer)
+    assert res.label[0] == "positive" and res.score[0] > 0.3
+    assert res.label[1] == "negative" and res.score[1] < -0.3
+    assert res.label[2] == "mixed"
+    assert res.label[3] == "neutral" and res.proba[3].tolist() == [0.0, 0.0, 1.0]
+    assert np.allclose(res.proba.sum(axis=1), 1.0, atol=1e-5)
+
+
+def test_eval_command_json_and_csv(tmp_path, capsys):
+    rows = [
+        {"text": "Samarbeidet med IMDi fungerer svært godt.", "label": "Positiv"},
+        {"text": "Tilskuddet er for lavt og kommer for sent .", "label": "NEGATIVE"},
+        {"text": "Kommunen bosatte 14 flyktninger i 2020.", "label": "nøytral"},
+        {"text": "Gode lærere, men altfor lite penger til norskopplæringen.", "label": "blandet"},
+        {"text": "Nei", "label": "neutral"},
+    ]
+    path = tmp_path / "labelled.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert cli_main(["eval", "sentiment", "--data", str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("macro_f1", "macro_f1_4class", "accuracy", "per_class", "confusion", "n", "comments_per_second"):
+        assert key in out
+    assert out["n"] == 5 and out["n_3class"] == 4 and out["n_nonanswer"] == 1
+    assert set(out["per_class"]) == set(LABELS) | {"mixed"}
+
+    csv = tmp_path / "labelled.csv"
+    csv.write_text("Kommentar;Fasit\n" + "\n".join(f"{r['text']};{r['label']}" for r in rows[:3]) + "\n",
+                   encoding="utf-8")
+    assert cli_main(["eval", "sentiment", "--data", str(csv), "--text-column", "kommentar",
+                     "--label-column", "fasit"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["n"] == 3 and "macro_f1_4class" not in out
+
+    assert cli_main(["eval", "sentiment", "--data", str(csv), "--text-column", "Kommentar",
+                     "--label-column", "sentiment"]) == 2
+    assert "no column 'sentiment'" in capsys.readouterr().err
