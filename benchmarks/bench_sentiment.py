@@ -139,6 +139,8 @@ def main(argv=None) -> dict:
     speed_emb = np.vstack([e_dev, e_survey[~nonans]])
 
     results = {}
+    e_only = Baseline("embeddings").fit(train.texts, e_train, train.labels, np.ones(len(train)))
+    results["embeddings_norec_only"] = {"dev": score(dev.labels, e_only.predict(dev.texts, e_dev))}
     for kind in ("majority", "tfidf", "embeddings"):
         t_full = stack(sv_fit & use_survey)
         t_hold = stack(sv_fit & ~held)
@@ -163,6 +165,13 @@ def main(argv=None) -> dict:
         "dev": score(dev.labels, shipped.predict(dev.texts, e_dev)),
         "survey": score(target.labels, m_hold.predict(target.texts, e_target, nonanswer=target.extra["nonanswer"])),
         "cps": speed(shipped, speed_texts, speed_emb),
+    }
+    # ablation: the same settings without any survey comments (no gate, no mixed detector)
+    m_norec = fit_model(params, train, e_train, None, None, 0.0, lexicon)
+    results["ours_norec_only"] = {
+        "dev": score(dev.labels, m_norec.predict(dev.texts, e_dev)),
+        "survey": score(target.labels, m_norec.predict(target.texts, e_target, nonanswer=target.extra["nonanswer"])),
+        "cps": speed(m_norec, speed_texts, speed_emb),
     }
     size = sum(p.stat().st_size for p in args.model.iterdir() if p.is_file()) / 2**20
     print("ours", json.dumps({k: (v["macro_f1"] if isinstance(v, dict) else round(v)) for k, v in results["ours"].items()}),
@@ -216,6 +225,8 @@ def write_section(results, shipped, size_mb, args) -> None:
             results["embeddings"]["cps"]),
         row("**fritekst** (embeddings + lexicon, clause model, mixed detector)", results["ours"]["dev"],
             results["ours"]["survey"], results["ours"]["cps"], f"{size_mb:.1f} MB"),
+        row("fritekst settings, NoReC_sentence only (ablation)", results["ours_norec_only"]["dev"],
+            results["ours_norec_only"]["survey"], results["ours_norec_only"]["cps"]),
         "",
         f"`fritekst eval sentiment --data <dev as JSON>` in the same run: {json.dumps(results['eval_command_dev'])}.",
         "",
@@ -230,6 +241,12 @@ def write_section(results, shipped, size_mb, args) -> None:
             "",
         ]
     lines += [
+        f"Target NoReC_sentence dev macro-F1 >= 66: **not met** ({results['ours']['dev']['macro_f1']:.2f}). "
+        "Review sentences and survey comments are different domains: trained on NoReC_sentence alone the same",
+        "settings score far lower on the survey (ablation row), and the plain embeddings baseline loses dev points when",
+        f"the survey comments are mixed in without a domain gate ({results['embeddings']['dev']['macro_f1']:.2f} vs "
+        f"{results['embeddings_norec_only']['dev']['macro_f1']:.2f} trained on NoReC_sentence alone).",
+        "",
         "Reference (NorBench, NoReC_sentence **test**, fine-tuned transformers): NorBERT3-xs 66.2, mBERT 62.7, XLM-R base",
         "72.2, NorBERT3-base 74.4. The survey comments are synthetic and written by this project, so the survey columns",
         "overstate what to expect on real comments; the maintainers' held-out survey set is the real check.",
