@@ -384,6 +384,21 @@ def test_tagged_comments_and_workbooks(tmp_path):
     assert "Samarbeid med IMDi" in temaer[1].tolist()
 
 
+def test_comment_table_is_compact_and_readable():
+    from nlp.ui.tables import comment_table
+
+    comments, _ = _editable()
+    comments["Rolle"] = ["A", "B"] * 4
+    comments.loc[2, "text"] = "Ring [NAVN]"
+    comments["redacted"] = comments["text"].str.contains(r"\[NAVN\]")
+    table = comment_table(comments, ["Rolle"])
+    assert list(table.columns) == ["Kommentar", "Tema", "Sentiment", "Rolle", "Merknad", "ID"]
+    assert table["Merknad"].tolist() == ["", "", "anonymisert", "duplikat", "", "", "", "ikke svar"]
+    assert table["Sentiment"].iloc[0] == "Nøytral"
+    assert isinstance(table["Tema"].dtype, pd.CategoricalDtype) and isinstance(table["Rolle"].dtype, pd.CategoricalDtype)
+    assert "Originaltekst" not in table and "Tema" not in comment_table(comments, [], show_theme=False)
+
+
 def test_charts_escape_labels():
     comments, themes = _editable()
     fig = charts.theme_overview(comments, [(1, "<b>IMDi</b>"), (2, "Tilskudd"), (-1, "Uten tema")])

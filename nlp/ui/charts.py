@@ -99,7 +99,7 @@ def sentiment_split(comments: pd.DataFrame, title: str = "") -> go.Figure:
     return _layout(fig, barmode="stack", height=150, title_text=title, margin=dict(l=10, r=10, t=50, b=10))
 
 
-def _marker(row: pd.Series) -> str:
+def _marker(row) -> str:
     if not row["significant"]:
         return ""
     return " ▲" if row["diff"] > 0 else " ▼"
@@ -110,12 +110,12 @@ def group_heatmap(cmp: pd.DataFrame, themes: Sequence[tuple[int, str]], groups: 
     """Share of each theme in each group; ▲/▼ marks a group significantly above/below the rest."""
     ids = [t for t, _ in themes]
     labels = {t: lab for t, lab in themes}
-    table = cmp.set_index(["topic_id", "group"])
+    table = {(r["topic_id"], r["group"]): r for r in cmp.to_dict("records")}
     z, text, hover = [], [], []
     for tid in ids:
         zr, tr, hr = [], [], []
         for g in groups:
-            r = table.loc[(tid, g)] if (tid, g) in table.index else None
+            r = table.get((tid, g))
             if r is None or not r["n"]:
                 zr.append(None)
                 tr.append("")
@@ -187,3 +187,13 @@ def trend_lines(per_round: pd.DataFrame, themes: Sequence[tuple[int, str]], colu
     return _layout(fig, height=460, legend=dict(orientation="v", x=1.02, y=1, title_text=""),
                    margin=dict(l=10, r=10, t=30, b=10))
 
+
+
+def warm_up() -> None:
+    """Build one small figure of each kind: Plotly loads its validators lazily (~0.5 s the first
+    time), and a server should pay that at start, not on an analyst's first click."""
+    go.Figure(go.Bar(x=[1], y=["a"], orientation="h", error_y=dict(array=[0.1])))
+    go.Figure(go.Heatmap(z=[[1]], x=["a"], y=["b"], text=[["x"]], texttemplate="%{text}", colorbar=dict(title="x")))
+    fig = go.Figure(go.Scatter(x=["a"], y=[1], mode="lines+markers", error_y=dict(array=[0.1])))
+    fig.add_hline(y=1, annotation_text="x")
+    _layout(fig, title_text="x")
