@@ -33,7 +33,7 @@ from nlp.ui.runs import (
     sample_settings,
 )
 from nlp.ui.stats import CORRECTIONS, compare_groups, looks_like_rounds, trend_across_rounds
-from nlp.ui.tables import comment_table
+from nlp.ui.tables import comment_table, significant_table, trend_table
 from nlp.ui.text import (
     SENTIMENT_NB, SENTIMENTS, fmt_int, fmt_p, fmt_pct, fmt_pp, md_escape, sentiment_nb, shorten,
 )
@@ -614,70 +614,63 @@ def view_compare(run: RunData, edited: editing.Edited, comments: pd.DataFrame) -
         st.info("Denne kjøringen har ingen gruppekolonner å sammenligne. Velg gruppekolonner når du laster opp filen.")
         return
     themes = [(t.id, t.label) for t in edited.themes] + [(OUTLIER, edited.label_of(OUTLIER))]
+    rounds = [g for g in run.group_columns if looks_like_rounds(edited.comments, g)]
+    modes = ["Mellom grupper", "Over tid"] if rounds else ["Mellom grupper"]
+    mode = st.radio("Sammenligning", modes, key="cmp_mode", horizontal=True, label_visibility="collapsed")
+    if mode == "Over tid":
+        compare_rounds(run, edited, comments, themes, rounds)
+    else:
+        compare_between_groups(run, edited, comments, themes)
+
+
+def compare_between_groups(run: RunData, edited: editing.Edited, comments: pd.DataFrame, themes) -> None:
     column = st.selectbox("Sammenlign etter", run.group_columns, key="cmp_column")
-    cmp = compare_groups(comments, column, themes)
-    groups = [g for g in group_values(comments[~comments["is_nonanswer"]], column)]
+    groups = group_values(comments[~comments["is_nonanswer"].to_numpy(dtype=bool)], column)
     if len(groups) < 2:
         st.info(f"Utvalget har bare én verdi i «{md_escape(column)}». Fjern utvalget i sidepanelet for å sammenligne.")
-    else:
-        st.subheader(f"Temaer etter {md_escape(column)}")
-        st.caption("Andel av kommentarene med innhold i hver gruppe. ▲/▼: gruppen ligger signifikant over/under "
-                   "resten av kommentarene (5 % nivå, justert for mange sammenligninger med "
-                   f"{CORRECTIONS['fdr_bh']}). Hold pekeren over en rute for 95 % konfidensintervall og p-verdi.")
-        chart(charts.group_heatmap(cmp, themes, groups, column), download_name(run.source, f"etter-{column}", ".png"),
-              "cmp_heat", f"Andel per tema etter {column}")
-        theme_ids = [t for t, _ in themes]
-        pick = st.selectbox("Vis ett tema med konfidensintervaller", theme_ids, key="cmp_theme",
-                            format_func=lambda t: theme_name(edited, t, with_size=False))
-        label = theme_name(edited, pick, with_size=False)
-        chart(charts.group_bars(cmp[cmp["topic_id"] == pick], label, column),
-              download_name(run.source, f"tema-{pick}-etter-{column}", ".png"), "cmp_bars",
-              f"{label} etter {column} (95 % konfidensintervall)")
-        sig = cmp[cmp["significant"]].sort_values("p_adj")
-        st.markdown("#### Signifikante forskjeller")
-        if sig.empty:
-            st.caption("Ingen grupper skiller seg signifikant fra resten etter justering for mange sammenligninger.")
-        else:
-            st.dataframe(pd.DataFrame({
-                "Tema": sig["topic_label"], column: sig["group"], "Andel": sig["share"].round(3),
-                "Resten": sig["rest_share"].round(3), "Forskjell": [fmt_pp(d) for d in sig["diff"]],
-                "Kommentarer i gruppen": sig["n"], "Justert p": [fmt_p(p) for p in sig["p_adj"]],
-            }), hide_index=True, column_config={
-                "Andel": st.column_config.NumberColumn(format="percent"),
-                "Resten": st.column_config.NumberColumn(format="percent"),
-                "Kommentarer i gruppen": st.column_config.NumberColumn(format="localized"),
-            })
-
-    rounds = [g for g in run.group_columns if looks_like_rounds(edited.comments, g)]
-    st.divider()
-    st.subheader("Utvikling over runder")
-    if not rounds:
-        st.caption("Ingen gruppekolonne med år eller runder i denne kjøringen.")
         return
+    cmp = compare_groups(comments, column, themes)
+    st.subheader(f"Temaer etter {md_escape(column)}")
+    st.caption("Andel av kommentarene med innhold i hver gruppe. ▲/▼: gruppen ligger signifikant over/under "
+               "resten av kommentarene (5 % nivå, justert for mange sammenligninger med "
+               f"{CORRECTIONS['fdr_bh']}). Hold pekeren over en rute for 95 % konfidensintervall og p-verdi.")
+    chart(charts.group_heatmap(cmp, themes, groups, column), download_name(run.source, f"etter-{column}", ".png"),
+          "cmp_heat", f"Andel per tema etter {column}")
+    theme_ids = [t for t, _ in themes]
+    pick = st.selectbox("Vis ett tema med konfidensintervaller", theme_ids, key="cmp_theme",
+                        format_func=lambda t: theme_name(edited, t, with_size=False))
+    label = theme_name(edited, pick, with_size=False)
+    chart(charts.group_bars(cmp[cmp["topic_id"] == pick], label, column),
+          download_name(run.source, f"tema-{pick}-etter-{column}", ".png"), "cmp_bars",
+          f"{label} etter {column} (95 % konfidensintervall)")
+    st.markdown("#### Signifikante forskjeller")
+    sig = significant_table(cmp, column)
+    if sig.empty:
+        st.caption("Ingen grupper skiller seg signifikant fra resten etter justering for mange sammenligninger.")
+    else:
+        st.dataframe(sig, hide_index=True, column_config={
+            "Andel": st.column_config.NumberColumn(format="percent"),
+            "Resten": st.column_config.NumberColumn(format="percent"),
+            "Kommentarer i gruppen": st.column_config.NumberColumn(format="localized"),
+        })
+
+
+def compare_rounds(run: RunData, edited: editing.Edited, comments: pd.DataFrame, themes, rounds: list[str]) -> None:
     rcol = rounds[0] if len(rounds) == 1 else st.selectbox("Runde-kolonne", rounds, key="cmp_round_col")
     per_round, summary = trend_across_rounds(comments, rcol, themes)
+    st.subheader(f"Utvikling etter {md_escape(rcol)}")
     if summary.empty or summary["first"].isna().all():
-        st.caption("Utvalget har bare én runde.")
+        st.info("Utvalget har bare én runde. Fjern utvalget i sidepanelet for å se utviklingen.")
         return
-    default = [t for t, _ in themes[:5]]
-    st.session_state.setdefault("trend_themes", default)
+    st.session_state.setdefault("trend_themes", [t for t, _ in themes[:5]])
     st.session_state["trend_themes"] = [t for t in st.session_state["trend_themes"] if t in dict(themes)]
     picked = st.multiselect("Temaer i diagrammet", [t for t, _ in themes], key="trend_themes",
                             format_func=lambda t: theme_name(edited, t, with_size=False))
     chart(charts.trend_lines(per_round, [(t, dict(themes)[t]) for t in picked], rcol),
           download_name(run.source, f"utvikling-{rcol}", ".png"), "cmp_trend", f"Utvikling etter {rcol}")
-    first, last = summary["first"].iloc[0], summary["last"].iloc[0]
-    wide = per_round.pivot(index="topic_id", columns="round", values="share")
-    table = pd.DataFrame({"Tema": summary["topic_label"]})
-    for r in wide.columns:
-        table[str(r)] = summary["topic_id"].map(wide[r]).round(3).values
-    table[f"Endring {first}–{last}"] = [fmt_pp(c) + (" *" if s else "") for c, s in
-                                        zip(summary["change"], summary["significant_change"])]
-    table["Trend"] = [("▲ økende" if c > 0 else "▼ synkende") if s else "ingen sikker trend"
-                      for c, s in zip(summary["change"], summary["significant_trend"])]
-    table["Justert p (trend)"] = [fmt_p(p) for p in summary["p_trend_adj"]]
+    table, rounds_shown = trend_table(per_round, summary)
     st.dataframe(table, hide_index=True, column_config={
-        str(r): st.column_config.NumberColumn(str(r), format="percent") for r in wide.columns})
+        r: st.column_config.NumberColumn(r, format="percent") for r in rounds_shown})
     st.caption(f"Andel av kommentarene med innhold per runde. * og ▲/▼: signifikant (5 % nivå, justert med "
                f"{CORRECTIONS['fdr_bh']}); endringen testes mellom første og siste runde, trenden med "
                "Cochran–Armitage-testen over alle runder.")

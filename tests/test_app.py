@@ -121,9 +121,14 @@ def test_compare_view_groups_and_rounds(app, sample_run):  # noqa: F811
     _view(app, "Sammenlign")
     _no_errors(app)
     assert app.selectbox(key="cmp_column").value == "Rolle"
-    assert len(app.get("plotly_chart")) == 3  # heatmap, one theme with intervals, trend
+    assert len(app.get("plotly_chart")) == 2  # heatmap, one theme with intervals
     app.selectbox(key="cmp_column").set_value("Fylke").run()
     _no_errors(app)
+    app.selectbox(key="cmp_theme").set_value(run.themes[2].id).run()
+    _no_errors(app)
+    app.radio(key="cmp_mode").set_value("Over tid").run()
+    _no_errors(app)
+    assert len(app.get("plotly_chart")) == 1
     trend = app.dataframe[-1].value
     assert {"2019", "2020", "2021"} <= set(trend.columns)
     assert trend["Tema"].tolist()[:-1] == [t.label for t in run.themes]

@@ -36,3 +36,33 @@ def comment_table(frame: pd.DataFrame, group_columns: Sequence[str], show_theme:
     out["Merknad"] = pd.Categorical(notes)
     out["ID"] = frame["id"].astype(str)
     return out
+
+
+def significant_table(cmp: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The group differences that survive the correction, strongest first."""
+    from .text import fmt_p, fmt_pp
+
+    sig = cmp[cmp["significant"].astype(bool)].sort_values("p_adj")
+    return pd.DataFrame({
+        "Tema": sig["topic_label"], column: sig["group"], "Andel": sig["share"].round(3),
+        "Resten": sig["rest_share"].round(3), "Forskjell": [fmt_pp(d) for d in sig["diff"]],
+        "Kommentarer i gruppen": sig["n"], "Justert p": [fmt_p(p) for p in sig["p_adj"]],
+    })
+
+
+def trend_table(per_round: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Share per round, change from the first to the last round, and the trend, per theme."""
+    from .text import fmt_p, fmt_pp
+
+    first, last = summary["first"].iloc[0], summary["last"].iloc[0]
+    wide = per_round.pivot(index="topic_id", columns="round", values="share")
+    rounds = [str(r) for r in wide.columns]
+    table = pd.DataFrame({"Tema": summary["topic_label"].values})
+    for r, name in zip(wide.columns, rounds):
+        table[name] = summary["topic_id"].map(wide[r]).round(3).values
+    table[f"Endring {first}–{last}"] = [fmt_pp(c) + (" *" if s else "") for c, s in
+                                        zip(summary["change"], summary["significant_change"])]
+    table["Trend"] = [("▲ økende" if c > 0 else "▼ synkende") if s else "ingen sikker trend"
+                      for c, s in zip(summary["change"], summary["significant_trend"])]
+    table["Justert p (trend)"] = [fmt_p(p) for p in summary["p_trend_adj"]]
+    return table, rounds
