@@ -648,7 +648,7 @@ def compare_between_groups(run: RunData, edited: editing.Edited, comments: pd.Da
     if sig.empty:
         st.caption("Ingen grupper skiller seg signifikant fra resten etter justering for mange sammenligninger.")
     else:
-        st.dataframe(sig, hide_index=True, column_config={
+        st.dataframe(sig, hide_index=True, height=min(35 * (len(sig) + 1) + 3, 600), column_config={
             "Andel": st.column_config.NumberColumn(format="percent"),
             "Resten": st.column_config.NumberColumn(format="percent"),
             "Kommentarer i gruppen": st.column_config.NumberColumn(format="localized"),
@@ -669,7 +669,7 @@ def compare_rounds(run: RunData, edited: editing.Edited, comments: pd.DataFrame,
     chart(charts.trend_lines(per_round, [(t, dict(themes)[t]) for t in picked], rcol),
           download_name(run.source, f"utvikling-{rcol}", ".png"), "cmp_trend", f"Utvikling etter {rcol}")
     table, rounds_shown = trend_table(per_round, summary)
-    st.dataframe(table, hide_index=True, column_config={
+    st.dataframe(table, hide_index=True, height=35 * (len(table) + 1) + 3, column_config={
         r: st.column_config.NumberColumn(r, format="percent") for r in rounds_shown})
     st.caption(f"Andel av kommentarene med innhold per runde. * og ▲/▼: signifikant (5 % nivå, justert med "
                f"{CORRECTIONS['fdr_bh']}); endringen testes mellom første og siste runde, trenden med "

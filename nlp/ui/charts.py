@@ -160,7 +160,8 @@ def group_bars(cmp_theme: pd.DataFrame, label: str, column: str) -> go.Figure:
     if len(d):
         overall = float(d["overall_share"].iloc[0]) * 100
         fig.add_hline(y=overall, line_dash="dot", line_color="#333",
-                      annotation_text=f"Alle: {fmt_pct(overall / 100)}", annotation_position="top right")
+                      annotation_text=f"Alle: {fmt_pct(overall / 100)}", annotation_position="top left",
+                      annotation_bgcolor="rgba(255,255,255,0.85)")
     fig.update_yaxes(title_text="Andel av kommentarene", ticksuffix=" %", rangemode="tozero")
     fig.update_xaxes(title_text=plot_escape(column), tickangle=-30 if len(d) > 6 else 0)
     return _layout(fig, height=420, title_text=plot_escape(label))
