@@ -17,7 +17,7 @@ from spacy.training import Example
 from spacy.vocab import Vocab
 
 from .errors import InputError
-from .pipeline import _components, load_pipeline
+from .pipeline import _components, has_variety_heads, load_pipeline
 
 
 @dataclass
@@ -99,17 +99,32 @@ def gold_docs(sents: list[_Sent], per_doc: int) -> list[Doc]:
     return docs
 
 
-def evaluate_file(path: str | Path, model: str | None = None, per_doc: int = 10) -> dict:
-    """Scores in percent plus words/s of the annotation run (whatever threads the process has)."""
+def evaluate_file(path: str | Path, model: str | None = None, per_doc: int = 10, variety: str = "auto") -> dict:
+    """Scores in percent plus words/s of the annotation run (whatever threads the process has).
+
+    With the bundled pipeline, each text (`per_doc` sentences) goes through the Bokmål or the
+    Nynorsk heads: detected per text with `variety="auto"`, as the product does, or forced.
+    """
     nlp = load_pipeline(model)
     refs = gold_docs(read_conllu(Path(path)), per_doc)
     texts = [d.text for d in refs]
-    procs = _components(nlp)
+    if not has_variety_heads(nlp):
+        varieties = [None] * len(texts)
+    elif variety == "auto":
+        from .clean import detect_variety
+
+        varieties = [detect_variety(t) for t in texts]
+    else:
+        varieties = [variety] * len(texts)
+    preds: list[Doc | None] = [None] * len(texts)
     t0 = time.perf_counter()
-    docs = (nlp.make_doc(t) for t in texts)
-    for _, proc in procs:
-        docs = proc.pipe(docs, batch_size=64) if hasattr(proc, "pipe") else (proc(d) for d in docs)
-    preds = list(docs)
+    for v in dict.fromkeys(varieties):
+        idx = [i for i, x in enumerate(varieties) if x == v]
+        docs = (nlp.make_doc(texts[i]) for i in idx)
+        for _, proc in _components(nlp, v):
+            docs = proc.pipe(docs, batch_size=64) if hasattr(proc, "pipe") else (proc(d) for d in docs)
+        for i, d in zip(idx, docs):
+            preds[i] = d
     seconds = time.perf_counter() - t0
     examples = [Example(p, r) for p, r in zip(preds, refs)]
     n_words = sum(len(r) for r in refs)
@@ -136,6 +151,7 @@ def evaluate_file(path: str | Path, model: str | None = None, per_doc: int = 10)
         "model": model or "default",
         "pipeline": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}",
         "sentences": sum(len(list(r.sents)) for r in refs),
+        "varieties": {str(v): varieties.count(v) for v in dict.fromkeys(varieties)},
         "words": n_words,
         "token_acc": pct(toks["token_acc"]),
         "upos": pct(pos["pos_acc"]),
@@ -157,7 +173,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--conllu", required=True, type=Path, help="CoNLL-U file with name=B-PER tags in MISC")
     parser.add_argument("--model", default=None, help="pipeline folder or installed spaCy package (default: bundled)")
     parser.add_argument("--sents-per-doc", type=int, default=10, help="sentences joined into one text")
+    parser.add_argument("--variety", choices=["auto", "nb", "nn"], default="auto",
+                        help="Bokmål or Nynorsk heads of the bundled pipeline (default: detected per text)")
 
 
 def run(args: argparse.Namespace) -> dict:
-    return evaluate_file(args.conllu, args.model, args.sents_per_doc)
+    return evaluate_file(args.conllu, args.model, args.sents_per_doc, args.variety)

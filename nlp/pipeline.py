@@ -1,8 +1,11 @@
 """Load the Norwegian spaCy pipeline and annotate comments with lemmas, UPOS, names and sentences.
 
-The bundled pipeline (`models/norsk_pipeline`, Bokmål and Nynorsk in one model) is the default;
-an installed spaCy package such as `nb_core_news_sm`, or any pipeline folder, can be chosen by name
-or path, or with the `FRITEKST_PIPELINE` environment variable. Annotations are cached on disk
+The bundled pipeline (`models/norsk_pipeline`, Bokmål and Nynorsk in one model) is the default.
+It shares one tok2vec, sentence segmenter and NER between the varieties and has a tagging and
+lemmatizing head pair for each: the Bokmål pair is enabled (what plain `spacy.load` runs), the
+Nynorsk pair (`*_nn`) is run instead for texts detected or declared as Nynorsk. Other pipelines
+(e.g. `nb_core_news_sm`) ignore the variety. An installed spaCy package or any folder
+can be chosen by name or path, or with the `FRITEKST_PIPELINE` environment variable. Annotations are cached on disk
 (SQLite, JSON values) keyed by pipeline identity and text hash, so rerunning a survey is instant.
 """
 
@@ -27,6 +30,10 @@ from .paths import cache_dir, models_dir
 
 DEFAULT_PIPELINE = "norsk_pipeline"
 ENV_VAR = "FRITEKST_PIPELINE"
+
+#: suffix of the Nynorsk head components in a pipeline that has per-variety heads
+NN_SUFFIX = "_nn"
+VARIETIES = ("nb", "nn")
 
 #: longest piece of text given to spaCy at once; longer comments are split at whitespace
 MAX_CHUNK_CHARS = 100_000
@@ -135,17 +142,27 @@ def pipeline_id(nlp: Language) -> str:
 # --------------------------------------------------------------------------- annotation
 
 
-def _components(nlp: Language) -> list[tuple[str, object]]:
-    """Components to run: everything enabled, but a senter instead of a parser when there is one."""
+def has_variety_heads(nlp: Language) -> bool:
+    """True when the pipeline has Nynorsk heads (`*_nn`) beside its default (Bokmål) ones."""
+    return any(n.endswith(NN_SUFFIX) and n[: -len(NN_SUFFIX)] in nlp.component_names for n in nlp.component_names)
+
+
+def _components(nlp: Language, variety: str | None = None) -> list[tuple[str, object]]:
+    """Components to run, in order: everything enabled, a senter instead of a parser when there is
+    one, and for Nynorsk the `*_nn` heads in place of the default ones."""
     names = list(nlp.pipe_names)
     has_senter = "senter" in nlp.component_names
     if has_senter and "parser" in names:
         names.remove("parser")
         if "senter" not in names:
             names.append("senter")
-    order = [n for n in nlp.component_names if n in names]
-    procs = [(n, nlp.get_pipe(n)) for n in order]
-    if not has_senter and "parser" not in names and not any(n == "sentencizer" for n in names):
+    names = [n for n in names if not n.endswith(NN_SUFFIX)]
+    if variety == "nn":
+        names = [n + NN_SUFFIX if n + NN_SUFFIX in nlp.component_names else n for n in names]
+    order = {n: i for i, n in enumerate(nlp.component_names)}
+    base = {n: order[n[: -len(NN_SUFFIX)]] if n.endswith(NN_SUFFIX) else order[n] for n in names}
+    procs = [(n, nlp.get_pipe(n)) for n in sorted(names, key=base.__getitem__)]
+    if not has_senter and "parser" not in names and "sentencizer" not in names:
         procs.append(("sentencizer", nlp.create_pipe("sentencizer")))
     return procs
 
@@ -185,9 +202,10 @@ def _doc_columns(doc: Doc, offset: int) -> dict[str, list]:
     return {"words": words, "idx": idx, "lemmas": lemmas, "pos": pos, "ents": ents, "sents": sents}
 
 
-def _run(nlp: Language, texts: Sequence[str], batch_size: int, progress: bool) -> list[Annotation]:
+def _run(nlp: Language, texts: Sequence[str], batch_size: int, progress: bool,
+         variety: str | None = None) -> list[Annotation]:
     pieces = [(i, off, chunk) for i, t in enumerate(texts) for off, chunk in _chunks(t)]
-    procs = _components(nlp)
+    procs = _components(nlp, variety)
     docs: Iterator[Doc] | Iterable[Doc] = (nlp.make_doc(chunk) for _, _, chunk in pieces)
     for _, proc in procs:
         if hasattr(proc, "pipe"):
@@ -263,19 +281,42 @@ def annotate(
     *,
     batch_size: int = 256,
     progress: bool = False,
+    varieties: Sequence[str] | None = None,
     cache: AnnotationCache | None = None,
 ) -> list[Annotation]:
-    """Annotate texts (deduplicated, disk-cached); one Annotation per input text, in order."""
+    """Annotate texts (deduplicated, disk-cached); one Annotation per input text, in order.
+
+    `varieties` ("nb"/"nn" per text) picks the Bokmål or Nynorsk heads of the bundled pipeline;
+    when None each text's variety is detected (`nlp.clean.detect_variety`). Pipelines without
+    per-variety heads ignore it.
+    """
     if nlp is None:
         nlp = load_pipeline()
     texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
+    if varieties is not None and len(varieties) != len(texts):
+        raise ValueError(f"{len(varieties)} varieties for {len(texts)} texts")
     cache = cache if cache is not None else AnnotationCache.default()
     pid = pipeline_id(nlp)
-    unique = list(dict.fromkeys(texts))
-    done = cache.get_many(pid, unique)
-    todo = [t for t in unique if t not in done]
-    if todo:
-        new = _run(nlp, todo, batch_size, progress)
-        cache.put_many(pid, new)
-        done.update((a.text, a) for a in new)
-    return [done[t] for t in texts]
+    if has_variety_heads(nlp):
+        if varieties is None:
+            from .clean import detect_variety
+
+            varieties = [detect_variety(t) for t in texts]
+        for v in set(varieties):
+            if v not in VARIETIES:
+                raise ValueError(f"unknown variety {v!r}; expected one of {VARIETIES}")
+        keys = list(zip(varieties, texts))
+    else:
+        keys = [(None, t) for t in texts]
+    done: dict[tuple[str | None, str], Annotation] = {}
+    for v in dict.fromkeys(k[0] for k in keys):
+        vid = pid if v is None else f"{pid}:{v}"
+        unique = list(dict.fromkeys(t for kv, t in keys if kv == v))
+        found = cache.get_many(vid, unique)
+        todo = [t for t in unique if t not in found]
+        if todo:
+            new = _run(nlp, todo, batch_size, progress, v)
+            cache.put_many(vid, new)
+            found.update((a.text, a) for a in new)
+        done.update(((v, t), a) for t, a in found.items())
+    return [done[k] for k in keys]

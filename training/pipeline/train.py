@@ -1,12 +1,14 @@
 """Retrain fritekst's Norwegian spaCy pipeline (Bokmål + Nynorsk) from the shared data.
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python -m training.pipeline.train \
-        --data ../shared/data --out models/norsk_pipeline
+        --data ../shared/data --out models/norsk_pipeline --max-minutes 47 --jobs 2 --heads-minutes 17
 
-Steps: convert NDT train (mapped to UD tags) and UD dev to DocBin files under --work, train with
-`config.cfg` (dev = UD dev, both varieties), copy the best model to --out with the tokenizer
-exceptions stored in it, then score it on the UD dev files of each variety and write
-`<out>/scores.json`.
+Steps: floret vectors on NoReC (vectors.py; skipped when <work>/vectors exists); convert NDT
+train (mapped to UD tags) and UD dev to DocBin files under --work; stage 1 trains the joint
+Bokmål+Nynorsk model with `config.cfg` (dev = UD dev of both varieties); stage 2 trains a
+morphologizer+lemmatizer head pair per variety on the frozen joint tok2vec
+(`config_heads.cfg`, see heads.py); the assembled pipeline goes to --out with the tokenizer
+exceptions stored in it, and is scored on the UD dev file of each variety (`<out>/scores.json`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -26,6 +30,7 @@ from . import tokenizer_exceptions  # noqa: E402
 from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the training callbacks)
 from .check_mapping import agreement  # noqa: E402
 from .convert import convert_file  # noqa: E402
+from .heads import assemble, train_heads  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PIPELINE_NAME = "norsk_pipeline"
@@ -40,11 +45,8 @@ def build_corpus(data: Path, work: Path, per_doc: int = 10) -> dict[str, int]:
     return counts
 
 
-def finalize(best: Path, out: Path, extra_meta: dict) -> None:
-    """Copy the trained model to `out`, with a config that loads without fritekst installed."""
-    import spacy
-
-    nlp = spacy.load(best)
+def finalize(nlp, out: Path, extra_meta: dict) -> None:
+    """Write the pipeline to `out`, with a config that loads without fritekst installed."""
     tokenizer_exceptions.add_tokenizer_exceptions(nlp)  # idempotent; already there from before_init
     nlp.meta.update(extra_meta)
     # the before_init callback is only needed for training; drop it so plain spacy.load and
@@ -68,8 +70,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--config", type=Path, default=HERE / "config.cfg")
     ap.add_argument("--max-epochs", type=int, default=None, help="override [training] max_epochs")
     ap.add_argument("--max-steps", type=int, default=None, help="override [training] max_steps")
-    ap.add_argument("--vectors", type=Path, default=None, help="spaCy vectors folder to include")
-    ap.add_argument("--max-minutes", type=float, default=None, help="stop training after this wall time")
+    ap.add_argument("--vectors", type=Path, default=None,
+                    help="spaCy vectors folder (default: <work>/vectors/spacy_vectors, trained on NoReC if absent)")
+    ap.add_argument("--no-vectors", action="store_true", help="train without static vectors")
+    ap.add_argument("--max-minutes", type=float, default=None, help="stop stage 1 after this wall time")
+    ap.add_argument("--heads-minutes", type=float, default=25, help="wall-time budget of each stage-2 run")
+    ap.add_argument("--heads-steps", type=int, default=None, help="override stage-2 max_steps")
+    ap.add_argument("--jobs", type=int, default=1, choices=[1, 2], help="2: train both stage-2 runs at once")
+    ap.add_argument("--joint-model", type=Path, default=None,
+                    help="skip stage 1 and use this trained joint model (e.g. <work>/model/model-best)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--skip-convert", action="store_true")
     args = ap.parse_args(argv)
@@ -93,18 +102,44 @@ def main(argv: list[str] | None = None) -> None:
         overrides["training.max_steps"] = args.max_steps
     if args.max_minutes is not None:
         overrides["training.before_update.max_minutes"] = args.max_minutes
-    if args.vectors is not None:
+    if not args.no_vectors and args.joint_model is None:
+        if args.vectors is None:
+            args.vectors = args.work / "vectors" / "spacy_vectors"
+            if not args.vectors.exists():
+                from .vectors import main as train_vectors
+
+                train_vectors(["--data", str(args.data), "--work", str(args.work / "vectors")])
         overrides["paths.vectors"] = str(args.vectors)
         overrides["components.tok2vec.model.embed.include_static_vectors"] = True
     train_dir = args.work / "model"
-    try:
-        spacy_train(args.config, output_path=train_dir, use_gpu=-1, overrides=overrides)
-    except TimeBudgetReached as exc:
-        print(f"stopped: {exc}; using model-best", flush=True)
+    joint = args.joint_model
+    if joint is None:
+        try:
+            spacy_train(args.config, output_path=train_dir, use_gpu=-1, overrides=overrides)
+        except TimeBudgetReached as exc:
+            print(f"stopped: {exc}; using model-best", flush=True)
+        joint = train_dir / "model-best"
+    stage1_s = time.time() - t0
+
+    heads = {}
+    if args.jobs == 2:
+        procs = {
+            v: subprocess.Popen([sys.executable, "-m", "training.pipeline.heads", "--joint", str(joint),
+                                 "--work", str(args.work), "--variety", v, "--max-minutes", str(args.heads_minutes)]
+                                + (["--max-steps", str(args.heads_steps)] if args.heads_steps else []))
+            for v in ("nob", "nno")
+        }
+        for v, p in procs.items():
+            if p.wait() != 0:
+                raise SystemExit(f"stage-2 training for {v} failed")
+            heads[v] = args.work / f"heads_{v}" / "model-best"
+    else:
+        for v in ("nob", "nno"):
+            heads[v] = train_heads(joint, args.work, v, args.heads_minutes, args.heads_steps, args.seed)
     train_s = time.time() - t0
 
     finalize(
-        train_dir / "model-best",
+        assemble(joint, heads["nob"], heads["nno"]),
         args.out,
         {
             "name": PIPELINE_NAME,
@@ -118,7 +153,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from nlp.eval_pipeline import evaluate_file
 
-    scores = {"mapping_agreement_dev": mapping, "train_seconds": round(train_s)}
+    scores = {"mapping_agreement_dev": mapping, "stage1_seconds": round(stage1_s), "train_seconds": round(train_s)}
     for v in ("nob", "nno"):
         scores[f"dev_{v}"] = evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out))
     (args.out / "scores.json").write_text(json.dumps(scores, indent=2, ensure_ascii=False) + "\n")
