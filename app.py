@@ -146,6 +146,22 @@ def flash(kind: str, message: str) -> None:
     st.session_state["flash"] = (kind, message)
 
 
+def theme_key(base: str) -> str:
+    """A key for a widget that shows theme names, new whenever the edits change.
+
+    Streamlit keeps showing a selectbox's old text when its options are renamed, so after an
+    edit the widget is made afresh; it starts from the previous choice.
+    """
+    version = hashlib.sha1(json.dumps(st.session_state.get("edits", {}), sort_keys=True).encode()).hexdigest()[:8]
+    key = f"{base}@{version}"
+    keys = st.session_state.setdefault("theme_keys", {})
+    last = keys.get(base)
+    if key not in st.session_state and last and last != key and last in st.session_state:
+        st.session_state[key] = st.session_state[last]
+    keys[base] = key
+    return key
+
+
 # ---------------------------------------------------------------------------- running
 
 
@@ -312,7 +328,7 @@ def sidebar_filters(run: RunData, edited: editing.Edited) -> dict[str, list[str]
         key = f"flt_{col}"
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in values]
-        chosen[col] = sb.multiselect(col, values, key=key, placeholder="Alle")
+        chosen[col] = sb.multiselect(md_escape(col), values, key=key, placeholder="Alle")
     if any(chosen.values()):
         sb.button("Nullstill utvalget", key="clear_filters", on_click=_clear_filters, args=(run.group_columns,))
     return chosen
@@ -408,7 +424,7 @@ def move_panel(run: RunData, edited: editing.Edited, key: str, ids: list[str]) -
         picked = c1.multiselect("Kommentarer (velg rader i tabellen, eller skriv ID)", ids, key=pick_key,
                                 placeholder="Ingen valgt")
         targets = theme_choices(edited)
-        target = c2.selectbox("Flytt til", targets, key=f"move_target_{key}",
+        target = c2.selectbox("Flytt til", targets, key=theme_key(f"move_target_{key}"),
                               format_func=lambda t: theme_name(edited, t, with_size=False))
         c3.button("Flytt", key=f"move_btn_{key}", on_click=_move, args=(run, list(picked), target, pick_key),
                   disabled=not picked, width="stretch")
@@ -506,7 +522,7 @@ def _open_clicked_theme(key: str) -> None:
     for point in points:
         data = point.get("customdata") or []
         if len(data) >= 3:
-            st.session_state["theme_pick"] = int(data[2])
+            st.session_state[theme_key("theme_pick")] = int(data[2])
             st.session_state["view"] = "Tema"
             st.session_state["ov_clicks"] = st.session_state.get("ov_clicks", 0) + 1
             return
@@ -514,9 +530,10 @@ def _open_clicked_theme(key: str) -> None:
 
 def view_theme(run: RunData, edited: editing.Edited, comments: pd.DataFrame, show_original: bool) -> None:
     choices = theme_choices(edited)
-    if st.session_state.get("theme_pick") not in choices:
-        st.session_state["theme_pick"] = choices[0]
-    tid = st.selectbox("Tema", choices, key="theme_pick",
+    pick_key = theme_key("theme_pick")
+    if st.session_state.get(pick_key) not in choices:
+        st.session_state[pick_key] = choices[0]
+    tid = st.selectbox("Tema", choices, key=pick_key,
                        format_func=lambda t: theme_name(edited, t))
     theme = edited.theme(tid)
     members = comments[comments["topic_id"] == tid]
@@ -577,7 +594,7 @@ def edit_theme_panel(run: RunData, edited: editing.Edited, tid: int) -> None:
         st.button("Gi nytt navn", key=f"rename_btn_{tid}", on_click=_rename, args=(run, tid))
     with c2:
         others = [t.id for t in edited.themes if t.id != tid]
-        st.selectbox("Slå sammen med", others, key=f"merge_{tid}", index=None, placeholder="Velg tema",
+        st.selectbox("Slå sammen med", others, key=theme_key(f"merge_{tid}"), index=None, placeholder="Velg tema",
                      format_func=lambda t: theme_name(edited, t))
         st.button("Slå sammen", key=f"merge_btn_{tid}", on_click=_merge, args=(run, tid),
                   help="Kommentarene i dette temaet flyttes inn i det valgte temaet, som beholder navnet sitt.")
@@ -596,7 +613,7 @@ def _rename(run: RunData, tid: int) -> None:
 
 def _merge(run: RunData, tid: int) -> None:
     edited = edited_now(run)
-    target = st.session_state.get(f"merge_{tid}")
+    target = st.session_state.get(theme_key(f"merge_{tid}"))
     if target is None:
         flash("error", "Velg temaet det skal slås sammen med.")
         return
@@ -606,7 +623,7 @@ def _merge(run: RunData, tid: int) -> None:
         flash("error", str(exc))
         return
     commit_edits(run, new, f"«{edited.label_of(tid)}» er slått sammen med «{edited.label_of(int(target))}».")
-    st.session_state["theme_pick"] = int(target)
+    st.session_state[theme_key("theme_pick")] = int(target)
 
 
 def view_compare(run: RunData, edited: editing.Edited, comments: pd.DataFrame) -> None:
@@ -637,7 +654,7 @@ def compare_between_groups(run: RunData, edited: editing.Edited, comments: pd.Da
     chart(charts.group_heatmap(cmp, themes, groups, column), download_name(run.source, f"etter-{column}", ".png"),
           "cmp_heat", f"Andel per tema etter {column}")
     theme_ids = [t for t, _ in themes]
-    pick = st.selectbox("Vis ett tema med konfidensintervaller", theme_ids, key="cmp_theme",
+    pick = st.selectbox("Vis ett tema med konfidensintervaller", theme_ids, key=theme_key("cmp_theme"),
                         format_func=lambda t: theme_name(edited, t, with_size=False))
     label = theme_name(edited, pick, with_size=False)
     chart(charts.group_bars(cmp[cmp["topic_id"] == pick], label, column),
@@ -662,9 +679,10 @@ def compare_rounds(run: RunData, edited: editing.Edited, comments: pd.DataFrame,
     if summary.empty or summary["first"].isna().all():
         st.info("Utvalget har bare én runde. Fjern utvalget i sidepanelet for å se utviklingen.")
         return
-    st.session_state.setdefault("trend_themes", [t for t, _ in themes[:5]])
-    st.session_state["trend_themes"] = [t for t in st.session_state["trend_themes"] if t in dict(themes)]
-    picked = st.multiselect("Temaer i diagrammet", [t for t, _ in themes], key="trend_themes",
+    trend_key = theme_key("trend_themes")
+    st.session_state.setdefault(trend_key, [t for t, _ in themes[:5]])
+    st.session_state[trend_key] = [t for t in st.session_state[trend_key] if t in dict(themes)]
+    picked = st.multiselect("Temaer i diagrammet", [t for t, _ in themes], key=trend_key,
                             format_func=lambda t: theme_name(edited, t, with_size=False))
     chart(charts.trend_lines(per_round, [(t, dict(themes)[t]) for t in picked], rcol),
           download_name(run.source, f"utvikling-{rcol}", ".png"), "cmp_trend", f"Utvikling etter {rcol}")
@@ -679,7 +697,10 @@ def compare_rounds(run: RunData, edited: editing.Edited, comments: pd.DataFrame,
 def view_comments(run: RunData, edited: editing.Edited, comments: pd.DataFrame, show_original: bool) -> None:
     c1, c2, c3 = st.columns([3, 2, 2])
     search = c1.text_input("Søk i alle kommentarer", key="all_search", placeholder="Skriv ord eller \"en frase\"")
-    topics = c2.multiselect("Tema", theme_choices(edited) + [NONANSWER], key="all_topics", placeholder="Alle",
+    topic_key = theme_key("all_topics")
+    valid = theme_choices(edited) + [NONANSWER]
+    st.session_state[topic_key] = [t for t in st.session_state.get(topic_key, []) if t in valid]
+    topics = c2.multiselect("Tema", valid, key=topic_key, placeholder="Alle",
                             format_func=lambda t: theme_name(edited, t, with_size=False))
     sents = c3.multiselect("Sentiment", list(SENTIMENTS), key="all_sent", format_func=sentiment_nb,
                            placeholder="Alle")

@@ -48,6 +48,11 @@ def _caption_count(at, prefix: str = "Viser ") -> tuple[int, int]:
     return int(shown.replace("\u00a0", "")), int(total.replace("\u00a0", ""))
 
 
+def _w(widgets, base: str):
+    """A widget by key; widgets that show theme names have versioned keys (`base@version`)."""
+    return next(w for w in widgets if w.key == base or (w.key or "").split("@")[0] == base)
+
+
 def _run(at):
     """The run the app is showing (the sample run, or one it was asked to open)."""
     return load_run(at.session_state["run_folder"])
@@ -99,7 +104,7 @@ def test_theme_view_shows_label_keywords_quotes_and_comments(app, sample_run):  
     assert _caption_count(app)[0] == len(filter_comments(members, search="kommune", sentiments=["negative"]))
 
     second = run.themes[1]
-    app.selectbox(key="theme_pick").set_value(second.id).run()
+    _w(app.selectbox, "theme_pick").set_value(second.id).run()
     assert app.subheader[0].value.replace("\\", "") == second.label
 
 
@@ -124,7 +129,7 @@ def test_compare_view_groups_and_rounds(app, sample_run):  # noqa: F811
     assert len(app.get("plotly_chart")) == 2  # heatmap, one theme with intervals
     app.selectbox(key="cmp_column").set_value("Fylke").run()
     _no_errors(app)
-    app.selectbox(key="cmp_theme").set_value(run.themes[2].id).run()
+    _w(app.selectbox, "cmp_theme").set_value(run.themes[2].id).run()
     _no_errors(app)
     app.radio(key="cmp_mode").set_value("Over tid").run()
     _no_errors(app)
@@ -147,7 +152,7 @@ def test_comments_view_search_and_filters(app, sample_run):  # noqa: F811
     app.text_input(key="all_search").input("").run()
     app.toggle(key="all_na").set_value(True).run()
     assert _caption_count(app)[0] == len(run.comments)
-    app.multiselect(key="all_topics").set_value([-2]).run()
+    _w(app.multiselect, "all_topics").set_value([-2]).run()
     assert _caption_count(app)[0] == int(run.comments["is_nonanswer"].sum())
 
 
@@ -269,13 +274,13 @@ def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F81
 
     # merge the third theme into the second
     _view(app, "Tema")
-    app.selectbox(key="theme_pick").set_value(third.id).run()
-    app.selectbox(key=f"merge_{third.id}").set_value(second.id).run()
+    _w(app.selectbox, "theme_pick").set_value(third.id).run()
+    _w(app.selectbox, f"merge_{third.id}").set_value(second.id).run()
     app.button(key=f"merge_btn_{third.id}").click().run()
     _no_errors(app)
     assert _edits_on_disk(folder).merges == {third.id: second.id}
-    assert app.selectbox(key="theme_pick").value == second.id
-    assert not any(o.startswith(third.label + " (") for o in app.selectbox(key="theme_pick").options)
+    assert _w(app.selectbox, "theme_pick").value == second.id
+    assert not any(o.startswith(third.label + " (") for o in _w(app.selectbox, "theme_pick").options)
     _view(app, "Oversikt")
     assert _metric(app, "Temaer") == str(len(run.themes) - 1)
     sizes = dict(zip(app.dataframe[0].value["Tema"], app.dataframe[0].value["Antall"]))
@@ -287,7 +292,7 @@ def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F81
     text = members["text"].iloc[0]
     moving = run.comments.loc[run.comments["text"] == text, "id"].tolist()
     app.multiselect(key="move_tbl_all").set_value([moving[0]]).run()
-    app.selectbox(key="move_target_tbl_all").set_value(-1).run()
+    _w(app.selectbox, "move_target_tbl_all").set_value(-1).run()
     app.button(key="move_btn_tbl_all").click().run()
     _no_errors(app)
     assert len(_edits_on_disk(folder).moves) == 1
@@ -311,8 +316,8 @@ def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F81
 
     # a later `fritekst tag` with this model replays the saved edits
     _view(app, "Tema")
-    app.selectbox(key="theme_pick").set_value(third.id).run()
-    app.selectbox(key=f"merge_{third.id}").set_value(second.id).run()
+    _w(app.selectbox, "theme_pick").set_value(third.id).run()
+    _w(app.selectbox, f"merge_{third.id}").set_value(second.id).run()
     app.button(key=f"merge_btn_{third.id}").click().run()
     app.text_input(key=f"rename_{second.id}").input("Sammenslått tema").run()
     app.button(key=f"rename_btn_{second.id}").click().run()

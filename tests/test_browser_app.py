@@ -180,3 +180,34 @@ def test_clicking_a_theme_in_the_overview_opens_it(page, server):
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.get_by_role("heading", name=target.label, exact=True).wait_for(timeout=STEP_LIMIT_MS)
     assert page.locator('[role="tab"][aria-selected="true"]').inner_text() == "Tema"
+
+
+def _open_saved(page, folder: Path) -> None:
+    page.get_by_text("Åpne lagret kjøring").click()
+    box = page.get_by_role("textbox", name="Mappe med en lagret kjøring")
+    box.fill(str(folder))
+    box.press("Enter")
+    page.get_by_role("button", name="Åpne", exact=True).click()
+    page.get_by_text("Kjøringen er åpnet.").first.wait_for(timeout=STEP_LIMIT_MS)
+
+
+def test_renamed_theme_shows_its_new_name_in_chromium(page, server, tmp_path):
+    """After a rename the heading, the theme picker and the saved model all carry the new name."""
+    from nlp.ui.runs import load_run, read_edits
+
+    _open_app(page, server)
+    folder = copy_run(_sample_folder(), tmp_path / "run")
+    theme = load_run(folder).themes[0]
+    _open_saved(page, folder)
+    page.get_by_role("tab", name="Tema").click()
+    page.get_by_text("Rediger temaet").click()
+    name = page.get_by_role("textbox", name="Nytt navn")
+    name.fill("Barn og skole")
+    name.press("Enter")
+    page.get_by_role("button", name="Gi nytt navn").click()
+    page.get_by_role("heading", name="Barn og skole", exact=True).wait_for(timeout=STEP_LIMIT_MS)
+    picker = page.get_by_role("combobox", name="Tema", exact=True)
+    page.wait_for_function("el => el.value.startsWith('Barn og skole')", arg=picker.element_handle(),
+                           timeout=STEP_LIMIT_MS)
+    assert picker.input_value() == f"Barn og skole ({theme.size})"
+    assert read_edits(folder).renames == {theme.id: "Barn og skole"}
