@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from nlp.analyze import NONANSWER, theme_column
+from nlp.analyze import NONANSWER
 from nlp.edits import Edits
 from nlp.model_store import save_edits
 from nlp.topics import OUTLIER
@@ -34,9 +34,7 @@ from nlp.ui.runs import (
 )
 from nlp.ui.stats import CORRECTIONS, compare_groups, looks_like_rounds, trend_across_rounds
 from nlp.ui.tables import comment_table, significant_table, trend_table
-from nlp.ui.text import (
-    SENTIMENT_NB, SENTIMENTS, fmt_int, fmt_p, fmt_pct, fmt_pp, md_escape, sentiment_nb, shorten,
-)
+from nlp.ui.text import SENTIMENTS, fmt_int, fmt_pct, md_escape, sentiment_nb
 from nlp.ui.uploads import (
     MAX_UPLOAD_MB, download_name, group_candidates, guess_group_columns, guess_id_column, guess_text_column,
     read_upload,
