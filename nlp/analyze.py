@@ -86,7 +86,7 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
 
     progress("Språkanalyse", 0, 1)
     nlp = load_pipeline(options.pipeline)
-    annotations = annotate(cleaned.text, nlp)
+    annotations = annotate(cleaned.text, nlp, varieties=cleaned.variety)
     progress("Språkanalyse", 1, 1)
 
     progress("Anonymisering", 0, 1)
@@ -207,7 +207,7 @@ def _assemble(
     if len(sub):
         ids, sc = model.transform(prep.embeddings[sub])
         topic_id[sub], score[sub] = ids, sc
-    topic_id = edits.apply(topic_id, prep.cleaned.text)
+    topic_id = edits.apply(topic_id, prep.safe_text)  # the app keys moves by the shown (redacted) text
 
     labels = {t.id: edits.label(t.id, t.label) for t in model.themes_ if edits.target(t.id) == t.id}
     label_of = {**labels, OUTLIER: OUTLIER_LABEL, NONANSWER: NONANSWER_LABEL}

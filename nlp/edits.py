@@ -14,7 +14,8 @@ from .topics import OUTLIER
 
 
 def text_id(text: str) -> str:
-    """Moves are keyed by the comment's cleaned text, so a later round with the same comment follows."""
+    """Moves are keyed by the comment's cleaned, redacted text (what analysts see), so the same
+    comment in a later round follows the move."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

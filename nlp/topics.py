@@ -244,9 +244,14 @@ class ThemeModel:
         )
         self.bertopic_.fit(docs, X, y=labels)
         names = {t.id: t.name for t in self.codebook.themes} if self.codebook else {}
+        # BERTopic renumbers topics by size when fitted with y; map our ids to its ids.
+        fitted = np.asarray(self.bertopic_.topics_)
+        ours_to_bertopic = {int(k): int(fitted[labels == k][0]) for k in np.unique(labels)}
         self.themes_: list[Theme] = []
         for k in self.topic_ids_:
-            words = [w for w, _ in (self.bertopic_.get_topic(int(k)) or []) if w and w != _EMPTY_DOC]
+            bt = ours_to_bertopic.get(int(k))
+            topic = self.bertopic_.get_topic(bt) if bt is not None else None
+            words = [w for w, _ in (topic or []) if w and w != _EMPTY_DOC]
             cb = origin.get(int(k))
             label = names[cb] if cb else make_label(words)
             self.themes_.append(Theme(int(k), label, words[: self.n_keywords], cb))

@@ -102,3 +102,19 @@ def test_quotes_are_diverse_and_distinct():
     picked = select_quotes(texts, X, np.arange(12), k=5)
     assert len(picked) == 5 and len(set(picked)) == 5
     assert not {0, 1} <= set(picked)
+
+
+def test_keywords_belong_to_their_own_theme():
+    """Regression: BERTopic renumbers topics by size, keywords must follow our theme ids."""
+    X, y, toks = blobs(n_per=30)
+    # make the planted sizes unequal so BERTopic's order differs from ours
+    keep = np.r_[0:30, 30:45, 60:90]
+    X, y, toks = X[keep], y[keep], [toks[i] for i in keep]
+    m = ThemeModel(min_topic_size=5).fit(X, toks)
+    ids, _ = m.transform(X)
+    for t in m.themes_:
+        planted = np.bincount(y[ids == t.id]).argmax()
+        words = [w for kw in t.keywords[:3] for w in kw.split()]
+        own = sum(w in WORDS[planted] for w in words)
+        other = sum(any(w in WORDS[k] for k in WORDS if k != planted) for w in words)
+        assert own >= 1 and other == 0, (t.id, t.keywords)
