@@ -20,6 +20,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nlp.analyze import embed_codebook  # noqa: E402
 from nlp.clean import clean  # noqa: E402
 from nlp.codebook import load_codebook  # noqa: E402
 from nlp.embed import EmbeddingCache, embed, get_encoder  # noqa: E402
@@ -53,7 +54,7 @@ def main() -> None:
     X = embed(texts, enc, EmbeddingCache.default())
     toks = [keyword_tokens(a) for a in annotate(texts)]
     cb = load_codebook(args.codebook)
-    C = embed([t.prompt() for t in cb.themes], enc, EmbeddingCache.default())
+    C = embed_codebook(cb, enc)
 
     def score(ids: np.ndarray) -> dict:
         pred = np.full(len(gold), -2)
@@ -76,7 +77,7 @@ def main() -> None:
         "BERTopic, default settings": lambda: bertopic(),
         "BERTopic, min_topic_size=5": lambda: bertopic(min_topic_size=5),
         "k-means (k=10) on embeddings": lambda: KMeans(10, random_state=0, n_init=10).fit_predict(X),
-        "nearest of 10 theme descriptions (zero-shot)": lambda: (X @ C.T).argmax(axis=1),
+        "nearest of 10 theme descriptions (zero-shot)": lambda: (X @ C[:, 0, :].T).argmax(axis=1),
         "**fritekst, no codebook**": lambda: fritekst(),
         "**fritekst, --codebook data/codebook.yaml**": lambda: fritekst(cb),
     }

@@ -119,6 +119,25 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
     )
 
 
+def embed_codebook(codebook: Codebook, encoder) -> np.ndarray:
+    """Two vectors per theme, shape (themes, 2, dim): its prompt and the centroid of its seed words.
+
+    The prompt carries the description; the seed centroid keeps one long description from
+    drowning out the words analysts actually chose.
+    """
+    cache = EmbeddingCache.default()
+    prompts = embed([t.prompt() for t in codebook.themes], encoder, cache)
+    seeds = embed([s for t in codebook.themes for s in t.seeds], encoder, cache) if any(
+        t.seeds for t in codebook.themes) else np.zeros((0, prompts.shape[1]), dtype=np.float32)
+    out, start = np.empty((len(prompts), 2, prompts.shape[1]), dtype=np.float32), 0
+    for j, theme in enumerate(codebook.themes):
+        n = len(theme.seeds)
+        centroid = seeds[start:start + n].mean(axis=0) if n else prompts[j]
+        start += n
+        out[j, 0], out[j, 1] = prompts[j], centroid / (np.linalg.norm(centroid) + 1e-9)
+    return out
+
+
 def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Progress = silent) -> Analysis:
     """Fit themes on a survey round and tag every comment."""
     options = options or AnalyzeOptions()
@@ -133,8 +152,7 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
         )
     codebook_vectors = None
     if options.codebook is not None:
-        encoder = get_encoder(options.encoder)
-        codebook_vectors = embed([t.prompt() for t in options.codebook.themes], encoder, EmbeddingCache.default())
+        codebook_vectors = embed_codebook(options.codebook, get_encoder(options.encoder))
     progress("Temaer", 0, 1)
     model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed)
     model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors)

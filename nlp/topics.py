@@ -80,7 +80,7 @@ class ThemeModel:
         n_keywords: int = 10,
         codebook: Codebook | None = None,
         codebook_threshold: float = -0.5,
-        seed_weight: float = 0.5,
+        seed_weight: float = 1.0,
         unsure_share: float = 0.4,
         head_c: float = 4.0,
         seed: int = 42,
@@ -115,9 +115,10 @@ class ThemeModel:
 
         F = discovery_features(X, docs, self.seed)
         if self.codebook is not None:
-            if codebook_embeddings is None or len(codebook_embeddings) != len(self.codebook.themes):
-                raise ValueError("codebook_embeddings must hold one vector per codebook theme")
-            labels, origin = self._discover_with_codebook(X, F, docs, codebook_embeddings)
+            C = None if codebook_embeddings is None else np.asarray(codebook_embeddings, dtype=np.float32)
+            if C is None or len(C) != len(self.codebook.themes) or C.ndim not in (2, 3):
+                raise ValueError("codebook_embeddings must hold one or more vectors per codebook theme")
+            labels, origin = self._discover_with_codebook(X, F, docs, C if C.ndim == 3 else C[:, None, :])
         else:
             labels = self._discover(F, docs)
             origin = {int(k): None for k in np.unique(labels) if k != OUTLIER}
@@ -161,30 +162,32 @@ class ThemeModel:
     ) -> tuple[np.ndarray, dict[int, str | None]]:
         """Match comments to the codebook, then let the matches teach a classifier (self-training).
 
-        The first guess combines similarity to each theme's prompt (standardised per theme, since
-        some prompts are close to everything) with seed words found in the lemmas, compounds
-        included ("tilskudd" in "integreringstilskudd"). The most clear-cut third of the comments
-        trains a logistic regression on the embeddings, whose predictions retrain it twice.
-        Comments unlike every theme and without any seed word go to BERTopic to form new themes.
+        `C` holds one or more vectors per theme (its prompt, the centroid of its seed words). The
+        first guess adds up the similarity to each of them (standardised per theme, since some
+        prompts are close to everything) and the seed words found in the lemmas, compounds
+        included ("tilskudd" in "integreringstilskudd"). The most clear-cut comments train a
+        logistic regression on the discovery features (embeddings plus lexical view), whose
+        predictions retrain it twice. Comments unlike every theme and without any seed word go to
+        BERTopic to form new themes.
         """
         from sklearn.linear_model import LogisticRegression
 
         assert self.codebook is not None
         k = len(self.codebook.themes)
         origin: dict[int, str | None] = {j: t.id for j, t in enumerate(self.codebook.themes)}
-        z = _zscore_columns(X @ np.asarray(C, dtype=np.float32).T)
+        z = sum(_zscore_columns(X @ C[:, v, :].T) for v in range(C.shape[1]))
         hits = _seed_hits(docs, self.codebook)
         score = z + self.seed_weight * hits
         labels = score.argmax(axis=1)
-        unlike = (z.max(axis=1) < self.codebook_threshold) & (hits.max(axis=1) == 0)
+        unlike = (z.max(axis=1) < self.codebook_threshold * C.shape[1]) & (hits.max(axis=1) == 0)
         top2 = np.sort(score, axis=1)[:, -2:] if k > 1 else np.hstack([np.zeros((len(X), 1)), score])
         margin = top2[:, 1] - top2[:, 0]
         confident = (margin >= np.quantile(margin, self.unsure_share)) & ~unlike
         if k > 1 and len(np.unique(labels[confident])) > 1:
             for _ in range(3):
                 clf = LogisticRegression(C=self.head_c, max_iter=2000, class_weight="balanced", random_state=self.seed)
-                clf.fit(X[confident], labels[confident])
-                labels = clf.classes_[clf.predict_proba(X).argmax(axis=1)]
+                clf.fit(F[confident], labels[confident])
+                labels = clf.classes_[clf.predict_proba(F).argmax(axis=1)]
         labels = np.where(unlike, OUTLIER, labels)
 
         rest = np.flatnonzero(unlike)
