@@ -86,8 +86,8 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
 
     progress("Språkanalyse", 0, 1)
     nlp = load_pipeline(options.pipeline)
-    annotations = annotate(cleaned.text, nlp, varieties=cleaned.variety)
-    progress("Språkanalyse", 1, 1)
+    annotations = annotate(cleaned.text, nlp, varieties=cleaned.variety,
+                           on_step=for_stage(progress, "Språkanalyse"))
 
     progress("Anonymisering", 0, 1)
     redactions = Redactor(nlp=nlp).redact_many(cleaned.text, annotations)

@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -27,6 +27,7 @@ from spacy.tokens import Doc
 
 from .errors import ModelError
 from .paths import cache_dir, models_dir
+from .progress import StepCallback
 
 DEFAULT_PIPELINE = "norsk_pipeline"
 ENV_VAR = "FRITEKST_PIPELINE"
@@ -202,7 +203,7 @@ def _doc_columns(doc: Doc, offset: int) -> dict[str, list]:
     return {"words": words, "idx": idx, "lemmas": lemmas, "pos": pos, "ents": ents, "sents": sents}
 
 
-def _run(nlp: Language, texts: Sequence[str], batch_size: int, progress: bool,
+def _run(nlp: Language, texts: Sequence[str], batch_size: int, on_step: Callable[[int], None] | None,
          variety: str | None = None) -> list[Annotation]:
     pieces = [(i, off, chunk) for i, t in enumerate(texts) for off, chunk in _chunks(t)]
     procs = _components(nlp, variety)
@@ -212,16 +213,14 @@ def _run(nlp: Language, texts: Sequence[str], batch_size: int, progress: bool,
             docs = proc.pipe(docs, batch_size=batch_size)
         else:
             docs = (proc(d) for d in docs)
-    if progress:
-        from tqdm.auto import tqdm
-
-        docs = tqdm(docs, total=len(pieces), desc="spaCy", unit="text")
     cols: list[dict[str, list]] = [
         {"words": [], "idx": [], "lemmas": [], "pos": [], "ents": [], "sents": []} for _ in texts
     ]
-    for (i, off, _), doc in zip(pieces, docs):
+    for n, ((i, off, _), doc) in enumerate(zip(pieces, docs), start=1):
         for k, v in _doc_columns(doc, off).items():
             cols[i][k].extend(v)
+        if on_step is not None and (n % 64 == 0 or n == len(pieces)):
+            on_step(i + 1)
     return [
         Annotation(
             text=t,
@@ -280,7 +279,7 @@ def annotate(
     nlp: Language | None = None,
     *,
     batch_size: int = 256,
-    progress: bool = False,
+    on_step: StepCallback | None = None,
     varieties: Sequence[str] | None = None,
     cache: AnnotationCache | None = None,
 ) -> list[Annotation]:
@@ -288,7 +287,8 @@ def annotate(
 
     `varieties` ("nb"/"nn" per text) picks the Bokmål or Nynorsk heads of the bundled pipeline;
     when None each text's variety is detected (`nlp.clean.detect_variety`). Pipelines without
-    per-variety heads ignore it.
+    per-variety heads ignore it. `on_step(done, total)` reports texts analysed (cache hits
+    excluded), so the app and terminal can show a real bar for this slow stage.
     """
     if nlp is None:
         nlp = load_pipeline()
@@ -309,14 +309,21 @@ def annotate(
     else:
         keys = [(None, t) for t in texts]
     done: dict[tuple[str | None, str], Annotation] = {}
+    work: list[tuple[str | None, str, dict[str, Annotation], list[str]]] = []
     for v in dict.fromkeys(k[0] for k in keys):
         vid = pid if v is None else f"{pid}:{v}"
         unique = list(dict.fromkeys(t for kv, t in keys if kv == v))
         found = cache.get_many(vid, unique)
-        todo = [t for t in unique if t not in found]
+        work.append((v, vid, found, [t for t in unique if t not in found]))
+    total, offset = sum(len(todo) for *_, todo in work), 0
+    for v, vid, found, todo in work:
         if todo:
-            new = _run(nlp, todo, batch_size, progress, v)
+            step = None if on_step is None else (lambda n, o=offset: on_step(o + n, total))
+            new = _run(nlp, todo, batch_size, step, v)
             cache.put_many(vid, new)
             found.update((a.text, a) for a in new)
+            offset += len(todo)
         done.update(((v, t), a) for t, a in found.items())
+    if on_step is not None:
+        on_step(total, total)
     return [done[k] for k in keys]

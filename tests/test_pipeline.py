@@ -113,7 +113,7 @@ def test_cache_hit_does_not_run_the_pipeline(nlp, cache, monkeypatch):
 def test_long_text_is_chunked_with_correct_offsets(nlp, monkeypatch):
     monkeypatch.setattr(pl, "MAX_CHUNK_CHARS", 50)
     text = " ".join(["Ola bor i Oslo."] * 12)
-    (a,) = pl._run(nlp, [text], 16, False)
+    (a,) = pl._run(nlp, [text], 16, None)
     assert len(a.words) == 12 * 5
     assert all(text[i : i + len(w)] == w for w, i in zip(a.words, a.idx))
     chunks = pl._chunks(text, 50)
@@ -189,3 +189,12 @@ def test_eval_pipeline_bad_file(tmp_path, capsys):
     f.write_text("1\tfoo\n\n", encoding="utf-8")
     assert main(["eval", "pipeline", "--conllu", str(f)]) == 2
     assert "CoNLL-U" in capsys.readouterr().err
+
+
+def test_annotate_reports_progress_over_uncached_texts(nlp, cache):
+    annotate(["Ein kort kommentar."], nlp, cache=cache)
+    steps = []
+    texts = ["Ein kort kommentar.", "Kommunen gjer ein god jobb.", "Vi har god dialog med NAV.", "Det går bra."]
+    annotate(texts, nlp, cache=cache, varieties=["nn", "nn", "nb", "nb"], on_step=lambda d, t: steps.append((d, t)))
+    assert steps[-1] == (3, 3)  # the cached text is not counted
+    assert [d for d, _ in steps] == sorted(d for d, _ in steps)
