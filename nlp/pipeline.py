@@ -25,6 +25,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from . import compounds  # noqa: F401  (registers the compound-lemma component)
 from .errors import ModelError
 from .paths import cache_dir, models_dir
 from .progress import StepCallback

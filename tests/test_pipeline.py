@@ -73,7 +73,8 @@ def test_variety_heads_pick_bokmaal_or_nynorsk_lemmas(nlp, cache):
     assert has_variety_heads(nlp)
     # plain spaCy runs the Bokmål heads only
     raw = spacy.load(models_dir() / DEFAULT_PIPELINE)
-    assert raw.pipe_names == ["tok2vec", "morphologizer", "trainable_lemmatizer", "senter", "ner"]
+    assert raw.pipe_names == ["tok2vec", "morphologizer", "trainable_lemmatizer", "senter", "ner",
+                              "fritekst_compound_lemmas"]
     text = "Dei er heilt einige, og vi er ikke det."
     nb, nn = annotate([text, text], nlp, varieties=["nb", "nn"], cache=cache)
     er_nb = [lem for w, lem in zip(nb.words, nb.lemmas) if w == "er"]
@@ -198,3 +199,25 @@ def test_annotate_reports_progress_over_uncached_texts(nlp, cache):
     annotate(texts, nlp, cache=cache, varieties=["nn", "nn", "nb", "nb"], on_step=lambda d, t: steps.append((d, t)))
     assert steps[-1] == (3, 3)  # the cached text is not counted
     assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+
+
+def test_unseen_compounds_get_the_lemma_of_their_head(nlp, cache):
+    (nb,) = annotate(["Vi har få praksisplasser og kontaktpersonene i flyktningtjenesten slutter."], nlp,
+                     varieties=["nb"], cache=cache)
+    (nn,) = annotate(["Vi manglar praksisplassar i flyktningtenesta."], nlp, varieties=["nn"], cache=cache)
+    lemmas = dict(zip(nb.words, nb.lemmas)) | dict(zip(nn.words, nn.lemmas))
+    assert lemmas["praksisplasser"] == lemmas["praksisplassar"] == "praksisplass"
+    assert lemmas["kontaktpersonene"] == "kontaktperson"
+    assert lemmas["flyktningtjenesten"] == "flyktningtjeneste"
+    assert lemmas["flyktningtenesta"] == "flyktningteneste"
+
+
+def test_compound_rule_leaves_known_words_names_and_short_words_alone():
+    from nlp.compounds import CompoundLemmatizer
+
+    c = CompoundLemmatizer().fit([("plasser", "plass", "NOUN"), ("var", "være", "AUX"), ("ut", "ut", "ADP")])
+    assert c.lemma_for("Praksisplasser", "NOUN") == "praksisplass"
+    assert c.lemma_for("plasser", "NOUN") is None  # seen in training: the lemmatizer knows it
+    assert c.lemma_for("Kristiansplasser", "PROPN") is None  # names keep their form
+    assert c.lemma_for("uplasser", "NOUN") is None  # prefix shorter than 3 letters
+    assert c.lemma_for("IMDi-plasser", "NOUN") is None

@@ -8,7 +8,7 @@ train (mapped to UD tags) and UD dev to DocBin files under --work; stage 1 train
 Bokmål+Nynorsk model with `config.cfg` (dev = UD dev of both varieties); stage 2 trains a
 morphologizer+lemmatizer head pair per variety on the frozen joint tok2vec
 (`config_heads.cfg`, see heads.py); the assembled pipeline goes to --out with the tokenizer
-exceptions stored in it, and is scored on the UD dev file of each variety (`<out>/scores.json`).
+exceptions stored in it and the compound-lemma table (compounds.py) added, and is scored on the UD dev file of each variety (`<out>/scores.json`).
 """
 
 from __future__ import annotations
@@ -150,6 +150,10 @@ def main(argv: list[str] | None = None) -> None:
             "license": "CC0 annotations; see data licences",
         },
     )
+
+    from .compounds import add_to_pipeline
+
+    add_to_pipeline(args.out, args.data)  # lemmas for unseen compounds, from NDT train
 
     from nlp.eval_pipeline import evaluate_file
 

