@@ -166,7 +166,8 @@ def machine() -> str:
                 if line.startswith("model name")), "unknown CPU")
     mem = next((int(line.split()[1]) / 2**20 for line in Path("/proc/meminfo").read_text().splitlines()
                 if line.startswith("MemTotal")), 0.0)
-    return f"{cpu}, nproc {len(os.sched_getaffinity(0))}, {mem:.1f} GiB RAM"
+    threads = os.environ.get("OMP_NUM_THREADS", "unset")
+    return f"{cpu}, nproc {len(os.sched_getaffinity(0))}, {mem:.1f} GiB RAM, OMP_NUM_THREADS {threads}"
 
 
 def load() -> str:

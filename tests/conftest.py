@@ -9,6 +9,13 @@ SAMPLE = DATA / "kommuneundersokelse_2019_2021.csv"
 GOLD = DATA / "kommuneundersokelse_2019_2021_fasit.csv"
 CODEBOOK = DATA / "codebook.yaml"
 
+#: personal data written into the sample file (invented), which must never reach an output or the app
+SAMPLE_PERSONAL_DATA = [
+    "Lise Haugland", "917 43 208", "Magnus Tveit", "452 18 703", "magnus.tveit@fjordheim.kommune.no",
+    "Kristin Aune", "kristin.aune@kommunepost.no", "Geir Hoff", "geir.hoff@vo-skolen.no",
+    "Fatima Osmani", "fatima.osmani@sjovik.kommune.no", "Jonas Eikeland", "Hanne Strømsvik",
+]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache(tmp_path_factory):

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from app_support import APP, copy_run, sample_run  # noqa: F401 - fixture
+from conftest import SAMPLE, SAMPLE_PERSONAL_DATA
 from nlp.edits import Edits
 from nlp.ui.filters import filter_comments
 from nlp.ui.runs import load_run
@@ -370,3 +371,52 @@ def test_runs_with_original_text_say_so_and_show_it_only_on_request(app, sample_
     assert all(t.value.startswith("ORIGINAL ") for t in app.text)
     assert not any(c.value.startswith("Tekstene er anonymisert") for c in app.caption)
     assert "Originaltekst" in app.dataframe[0].value.columns
+
+
+# ------------------------------------------------------------------ personal data
+
+
+def _shown_text(at) -> list[str]:
+    """Everything a user can read on the page: text elements, tables, charts and choices."""
+    out = [e.value for kind in ("title", "subheader", "markdown", "caption", "text", "code", "warning", "info")
+           for e in getattr(at, kind)]
+    out += [f"{m.label} {m.value}" for m in at.metric]
+    out += [d.value.to_csv() for d in at.dataframe]
+    out += [c.proto.spec for c in at.get("plotly_chart")]
+    out += [" ".join(map(str, w.options)) for kind in ("selectbox", "multiselect", "radio") for w in getattr(at, kind)]
+    return out
+
+
+def test_no_personal_data_from_the_sample_in_any_view_or_download(app, sample_run):  # noqa: F811
+    from nlp.ui import exports
+    from nlp.ui.editing import apply_edits
+
+    run = _run(app)
+    shown = _shown_text(app)
+    for theme in run.themes:
+        _view(app, "Tema")
+        _w(app.selectbox, "theme_pick").set_value(theme.id).run()
+        shown += _shown_text(app)
+    _view(app, "Sammenlign")
+    shown += _shown_text(app)
+    _view(app, "Kommentarer")
+    app.toggle(key="all_na").set_value(True).run()
+    comments_table = app.dataframe[0].value
+    assert len(comments_table) == len(run.comments)  # every comment is on the page
+    shown += _shown_text(app)
+    _view(app, "Last ned")
+    shown += _shown_text(app)
+
+    edited = apply_edits(run.comments, run.themes, Edits())
+    tagged = exports.tagged_comments(edited, run.group_columns)
+    shown.append(exports.table_bytes(tagged, ".csv").decode("utf-8-sig"))
+    workbook = pd.read_excel(io.BytesIO(exports.summary_workbook(edited, run.group_columns)), sheet_name=None)
+    shown += [sheet.to_csv() for sheet in workbook.values()]
+    shown += [p.read_text(errors="ignore") for p in run.model_folder.rglob("*.json")]
+
+    page = "\n".join(shown)
+    raw = SAMPLE.read_text(encoding="utf-8-sig")
+    for item in SAMPLE_PERSONAL_DATA:
+        assert item in raw  # the sample really holds it
+        assert item not in page, item
+    assert "[NAVN]" in page and "[TELEFON]" in page  # the comments that held them are shown, redacted

@@ -9,16 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CODEBOOK, GOLD, SAMPLE
+from conftest import CODEBOOK, GOLD, SAMPLE, SAMPLE_PERSONAL_DATA
 from nlp.cli import main
 
 pytestmark = pytest.mark.slow
 
 GROUPS = ["Rolle", "Fylke", "År", "Spørsmål"]
-#: personal data written into the sample file (invented), which must never reach an output
-PERSONAL = ["Lise Haugland", "917 43 208", "Magnus Tveit", "452 18 703", "magnus.tveit@fjordheim.kommune.no",
-            "Kristin Aune", "kristin.aune@kommunepost.no", "Geir Hoff", "geir.hoff@vo-skolen.no",
-            "Fatima Osmani", "fatima.osmani@sjovik.kommune.no", "Jonas Eikeland", "Hanne Strømsvik"]
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +88,7 @@ def test_no_personal_data_in_any_output(run):
     blobs += [df.to_csv() for df in pd.read_excel(run / "summary.xlsx", sheet_name=None).values()]
     blobs += [p.read_text(errors="ignore") for p in (run / "model").rglob("*.json")]
     raw = SAMPLE.read_text(encoding="utf-8-sig")
-    for item in PERSONAL:
+    for item in SAMPLE_PERSONAL_DATA:
         assert item in raw  # the sample really holds it
         for blob in blobs:
             assert item not in blob, item
