@@ -75,6 +75,17 @@ def main() -> None:
         bt.fit(docs, X)
         return [[w for w, _ in bt.get_topic(i)][:TOP_N] for i in sorted(bt.get_topics()) if i != -1]
 
+    def bertopic_kmeans() -> list[list[str]]:
+        from bertopic import BERTopic
+        from sklearn.cluster import KMeans
+        from umap import UMAP
+
+        # BERTopic's documented way to get exactly K topics: k-means in place of HDBSCAN
+        umap = UMAP(n_neighbors=15, n_components=5, min_dist=0.0, metric="cosine", random_state=42)
+        bt = BERTopic(umap_model=umap, hdbscan_model=KMeans(k, random_state=0, n_init=10), language="multilingual")
+        bt.fit(docs, X)
+        return [[w for w, _ in bt.get_topic(i)][:TOP_N] for i in sorted(bt.get_topics()) if i != -1]
+
     def lda() -> list[list[str]]:
         cv = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, min_df=5, max_df=0.5)
         counts = cv.fit_transform(docs)
@@ -88,7 +99,8 @@ def main() -> None:
         return _sk_words(m.components_, tv.get_feature_names_out())
 
     for name, fn in [
-        ("BERTopic, default settings (nr_topics=K)", bertopic_default),
+        ("BERTopic, default settings (nr_topics=K; it finds fewer)", bertopic_default),
+        ("BERTopic, defaults with k-means (K) for HDBSCAN", bertopic_kmeans),
         ("LDA (scikit-learn, K topics)", lda),
         ("NMF (scikit-learn, TF-IDF, K topics)", nmf),
     ]:
