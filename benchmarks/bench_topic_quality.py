@@ -119,10 +119,19 @@ def main() -> None:
         "| method | topics | NPMI (top 10) | diversity | fit seconds |",
         "|---|---|---|---|---|",
     ]
+    scores = []
     for name, topics, secs in rows:
         c, d = npmi(topics, toks, TOP_N), diversity(topics, TOP_N)
+        scores.append((name, c, d))
         print(f"{name:48s} topics {len(topics):3d}  NPMI {c:+.3f}  diversity {d:.3f}  {secs:.0f}s", flush=True)
         lines.append(f"| {name} | {len(topics)} | {c:+.3f} | {d:.3f} | {secs:.0f} |")
+    _, fc, fd = scores[0]
+    verdicts = [f"{name}: NPMI {'≥' if fc >= c else '<'}, diversity {'≥' if fd >= d else '<'}"
+                for name, c, d in scores[1:]]
+    met = all(fc >= c and fd >= d for _, c, d in scores[1:])
+    lines += ["", f"fritekst against each baseline: {'; '.join(verdicts)}. "
+              f"Target {'met' if met else '**not met**'}."]
+    print("target met" if met else "target NOT met", flush=True)
     lines += ["", "Example themes (fritekst, first five):", ""]
     lines += [f"- {th.label}: {', '.join(th.keywords)}" for th in model.themes_[:5]]
     lines += ["", "Command: `.venv/bin/python benchmarks/bench_topic_quality.py`"]

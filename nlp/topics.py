@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -265,7 +265,9 @@ class ThemeModel:
                 members = np.flatnonzero(labels == k)
                 share = np.asarray(present[members].mean(axis=0)).ravel()
                 score = self.bertopic_.c_tf_idf_[rows[bt]].toarray().ravel() * np.sqrt(share)
-                words = distinct_terms(vocab[np.argsort(-score)[:200]], self.n_keywords, skip=(_EMPTY_DOC,))
+                cands = np.argsort(-score)[:200]
+                words = distinct_terms(vocab[cands], self.n_keywords, skip=(_EMPTY_DOC,),
+                                       share={vocab[i]: float(share[i]) for i in cands})
                 self.bertopic_.topic_representations_[bt] = [(w, float(score[self.bertopic_.vectorizer_model.vocabulary_[w]])) for w in words]
             cb = origin.get(int(k))
             label = names[cb] if cb else make_label(top)
@@ -337,11 +339,15 @@ def _same_word(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 3
 
 
-def distinct_terms(ranked: Sequence[str], k: int, skip: Sequence[str] = ()) -> list[str]:
+def distinct_terms(
+    ranked: Sequence[str], k: int, skip: Sequence[str] = (), share: Mapping[str, float] | None = None
+) -> list[str]:
     """The first k terms that repeat no word of an earlier term: no "samarbeid", "samarbeid IMDi".
 
     A phrase that contains every earlier term it overlaps takes their place ("kontroll" and
-    "negativ sosial" become "negativ sosial kontroll"), so phrases are not cut short.
+    "negativ sosial" become "negativ sosial kontroll") when it accounts for at least half of
+    their uses (`share`: fraction of the theme's comments using a term), so a common phrase is
+    not cut short while a rare one does not displace the word most comments use.
     """
     out: list[str] = []
     for term in ranked:
@@ -355,7 +361,8 @@ def distinct_terms(ranked: Sequence[str], k: int, skip: Sequence[str] = ()) -> l
             out.append(term)
             continue
         covered = all(any(_same_word(q, p) for p in words) for i in clash for q in out[i].split())
-        if covered and len(words) > 1:
+        common = share is None or all(share.get(term, 0.0) >= 0.5 * share.get(out[i], 0.0) for i in clash)
+        if covered and common and len(words) > 1:
             out[clash[0]] = term
             for i in reversed(clash[1:]):
                 del out[i]
