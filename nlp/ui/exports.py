@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..analyze import theme_column
 from ..io import write_table
+from ..outputs import sheet_name
 from ..summary import wilson_interval
 from .editing import Edited
 from .stats import compare_groups, looks_like_rounds, trend_across_rounds
@@ -141,10 +142,10 @@ def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Se
         "Sitater": quotes_table(edited, group_columns),
     }
     for g in group_columns:
-        sheets[_sheet_name(f"Etter {g}", sheets)] = group_table(edited, g)
+        sheets[sheet_name(f"Etter {g}", sheets)] = group_table(edited, g)
     for g in group_columns:
         if looks_like_rounds(edited.comments, g):
-            sheets[_sheet_name(f"Utvikling {g}", sheets)] = trend_table(edited, g)
+            sheets[sheet_name(f"Utvikling {g}", sheets)] = trend_table(edited, g)
     if edits_log:
         sheets["Endringer"] = pd.DataFrame({"Endring gjort i appen": list(edits_log)})
     buf = io.BytesIO()
@@ -166,14 +167,3 @@ def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Se
                     dec if col.startswith(("p", "Justert p")) else None
                 ws.set_column(j, j, width, fmt)
     return buf.getvalue()
-
-
-def _sheet_name(name: str, existing: dict) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
-    for ch in "[]:*?/\\":
-        name = name.replace(ch, " ")
-    base, i = name[:31], 2
-    while base in existing:
-        suffix = f" {i}"
-        base, i = name[: 31 - len(suffix)] + suffix, i + 1
-    return base

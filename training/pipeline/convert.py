@@ -14,6 +14,8 @@ from typing import Iterable
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
+from nlp.eval_pipeline import repair_iob
+
 from .corpus import Sentence, read_conll
 from .mapping import convert_sentence
 
@@ -28,17 +30,6 @@ def _ndt_spaces(forms: list[str]) -> list[bool]:
         nxt = forms[i + 1] if i + 1 < len(forms) else None
         spaces.append(not (form in _NO_SPACE_AFTER or (nxt is not None and nxt in _NO_SPACE_BEFORE)))
     return spaces
-
-
-def _iob_to_spacy(tags: list[str]) -> list[str]:
-    """NorNE IOB (`B-PER`/`I-PER`/`O`) to spaCy's `ents` list, repairing stray I- tags."""
-    out, prev = [], "O"
-    for tag in tags:
-        if tag.startswith("I-") and prev[2:] != tag[2:]:
-            tag = "B-" + tag[2:]
-        out.append(tag)
-        prev = tag
-    return out
 
 
 def sentence_columns(sent: Sentence, native: bool) -> dict[str, list]:
@@ -93,7 +84,7 @@ def make_doc(vocab: Vocab, sents: list[Sentence], native: bool) -> Doc:
         for k in cols:
             cols[k].extend(c[k])
         sent_starts.extend([True] + [False] * (len(c["words"]) - 1))
-    cols["ents"] = _iob_to_spacy(cols["ents"])
+    cols["ents"] = repair_iob(cols["ents"])
     return Doc(vocab, **cols, sent_starts=sent_starts)
 
 
