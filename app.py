@@ -82,16 +82,6 @@ def cached_upload(digest: str, name: str, sheet: str | None, _data: bytes):
 
 
 @st.cache_resource(show_spinner=False)
-def png_export_available() -> bool:
-    """Kaleido draws PNGs with a local Chromium; without one the chart toolbar's camera still works."""
-    try:
-        from choreographer.browsers.chromium import Chromium
-
-        return Chromium.find_browser(skip_local=False) is not None
-    except Exception:  # noqa: BLE001 - any failure means: no server-side PNGs
-        return False
-
-
 def folder_stamp(folder: str) -> tuple:
     p = Path(folder)
     return tuple((n, (p / n).stat().st_mtime_ns) for n in ("comments.parquet", "topics.csv") if (p / n).exists())
@@ -441,14 +431,10 @@ def _move(run: RunData, ids: list[str], target: int, pick_key: str) -> None:
 
 
 def png_button(fig, name: str, key: str, title: str) -> None:
-    if not png_export_available():
+    if not charts.png_export_available():
         return
-
-    def render() -> bytes:
-        out = charts.for_export(fig, title)
-        return out.to_image(format="png", width=1400, height=int(out.layout.height or 500) + 50, scale=2)
-
-    st.download_button("Last ned diagrammet (PNG)", data=render, file_name=name, mime="image/png", key=key,
+    st.download_button("Last ned diagrammet (PNG)", data=lambda: charts.to_png(fig, title), file_name=name,
+                       mime="image/png", key=key,
                        icon=":material/download:", type="tertiary")
 
 

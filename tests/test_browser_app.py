@@ -211,3 +211,17 @@ def test_renamed_theme_shows_its_new_name_in_chromium(page, server, tmp_path):
                            timeout=STEP_LIMIT_MS)
     assert picker.input_value() == f"Barn og skole ({theme.size})"
     assert read_edits(folder).renames == {theme.id: "Barn og skole"}
+
+
+def test_charts_export_as_png_through_the_local_chromium():
+    """The app's "Last ned diagrammet (PNG)" renders with kaleido, which needs this Chromium."""
+    _require_browser()
+    import pandas as pd
+
+    from nlp.ui import charts
+
+    assert charts.png_export_available()
+    comments = pd.DataFrame({"topic_id": [0, 0, 1], "is_nonanswer": [False] * 3,
+                             "sentiment": ["positive", "negative", "neutral"]})
+    png = charts.to_png(charts.theme_overview(comments, [(0, "Bosetting <b>x</b>"), (1, "Tilskudd")]), "Temaer")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000

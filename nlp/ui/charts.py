@@ -49,6 +49,22 @@ def for_export(fig: go.Figure, title: str) -> go.Figure:
     return out
 
 
+def png_export_available() -> bool:
+    """Kaleido draws PNGs with a local Chromium; without one the chart toolbar's camera still works."""
+    try:
+        from choreographer.browsers.chromium import Chromium
+
+        return Chromium.find_browser(skip_local=False) is not None
+    except Exception:  # noqa: BLE001 - any failure means: no server-side PNGs
+        return False
+
+
+def to_png(fig: go.Figure, title: str) -> bytes:
+    """The chart as a PNG file with its title, at print resolution."""
+    out = for_export(fig, title)
+    return out.to_image(format="png", width=1400, height=int(out.layout.height or 500) + 50, scale=2)
+
+
 def theme_overview(comments: pd.DataFrame, themes: Sequence[tuple[int, str]], title: str = "") -> go.Figure:
     """Themes as horizontal bars (largest on top), split by sentiment, with size and share."""
     sub = comments[~comments["is_nonanswer"].to_numpy(dtype=bool)]
