@@ -331,12 +331,23 @@ def _vectorizer():
     return CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 3))
 
 
+#: endings of Norwegian inflected forms (Bokmål and Nynorsk), for keywords the lemmatizer missed
+_INFLECTIONS = ("e", "en", "et", "er", "ene", "a", "ar", "ane", "ne", "t", "te", "s")
+
+
 def _same_word(a: str, b: str) -> bool:
-    """One word, or two inflections of it ("flyktningtjeneste" / "flyktningtjenesten")."""
+    """One word, or an inflection of it ("elev" / "elevene", "flyktningteneste" / "flyktningtenesta")."""
     a, b = a.lower(), b.lower()
     if a == b:
         return True
-    return min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)) and abs(len(a) - len(b)) <= 3
+    short, long = sorted((a, b), key=len)
+    if len(short) < 3:
+        return False
+    if long.startswith(short) and long[len(short):] in _INFLECTIONS:
+        return True
+    # both inflected from one stem: "tjenesten" / "tjenester"
+    stem = short[:-1] if short[-1:] in "aeiouyæøå" else short
+    return len(stem) >= 4 and long.startswith(stem) and long[len(stem):] in _INFLECTIONS + ("",)
 
 
 def distinct_terms(
