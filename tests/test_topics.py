@@ -125,3 +125,27 @@ def test_distinct_terms_repeat_no_word_and_keep_whole_phrases():
               "negativ sosial kontroll", "vold", "bolig"]
     assert distinct_terms(ranked, 4) == ["negativ sosial kontroll", "samarbeid flyktningtjeneste", "vold", "bolig"]
     assert distinct_terms(["emptydoc", "a", "b"], 1, skip=("emptydoc",)) == ["a"]
+
+
+def test_umap_compiled_code_is_cached_on_disk():
+    from numba.core.registry import CPUDispatcher
+
+    from nlp import numba_cache
+    import umap.layouts
+
+    assert numba_cache.enable() > 100
+    assert numba_cache.enable() == numba_cache.enable()  # once per process
+    jitted = [v for v in vars(umap.layouts).values() if isinstance(v, CPUDispatcher)]
+    assert jitted and all(type(v._cache).__name__ != "NullCache" for v in jitted)
+
+
+def test_cosine_umap_on_exact_distances_matches_umap_cosine_neighbours():
+    from nlp.topics import CosineUMAP
+
+    X, y, _ = blobs(n_per=30)
+    emb = CosineUMAP(n_neighbors=10, n_components=2, min_dist=0.0, random_state=0, n_jobs=1).fit_transform(X)
+    assert emb.shape == (90, 2)
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.cluster import KMeans
+
+    assert adjusted_rand_score(y, KMeans(3, n_init=10, random_state=0).fit_predict(emb)) > 0.95
