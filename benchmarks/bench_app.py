@@ -96,7 +96,8 @@ def bench_server(folder: Path, repeats: int) -> dict:
         for name in ("Oversikt", "Tema", "Sammenlign", "Kommentarer", "Last ned"):
             timed(f"open view {name}", lambda n=name: view(n))
         view("Tema")
-        timed("pick another theme", lambda: at.selectbox(key="theme_pick").set_value(themes[(i + 1) % len(themes)]).run())
+        timed("pick another theme", lambda: _by_key(at.selectbox, "theme_pick").set_value(
+            themes[(i + 1) % len(themes)]).run())
         timed("search in a theme", lambda: at.text_input(key="theme_search").input(
             ["kommunen", "behov", "IMDi", "samarbeid", "mer"][i % 5]).run())
         view("Sammenlign")
@@ -108,11 +109,16 @@ def bench_server(folder: Path, repeats: int) -> dict:
         timed("sidebar group filter", lambda: at.multiselect(key="flt_År").set_value([["2019"], ["2020", "2021"]][i % 2]).run())
         at.multiselect(key="flt_År").set_value([]).run()
         view("Tema")
-        tid = at.session_state["theme_pick"]
+        tid = _by_key(at.selectbox, "theme_pick").value
         timed("rename a theme", lambda: (at.text_input(key=f"rename_{tid}").input(f"Nytt navn {i}").run(),
                                           at.button(key=f"rename_btn_{tid}").click().run()))
         timed("undo", lambda: at.button(key="undo").click().run())
     return {k: _stats(v) for k, v in out.items()} | {"comments": len(run.comments)}
+
+
+def _by_key(widgets, base: str):
+    """Widgets that show theme names have versioned keys (`base@version`, new after each edit)."""
+    return next(w for w in widgets if (w.key or "").split("@")[0] == base)
 
 
 # ------------------------------------------------------------------ browser (Chromium)
