@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from training.pipeline.convert import _iob_to_spacy, _ndt_spaces, make_doc
+from nlp.eval_pipeline import repair_iob
+from training.pipeline.convert import _ndt_spaces, make_doc
 from training.pipeline.corpus import align_by_tokens, read_conll
 from training.pipeline.mapping import convert_sentence
 
@@ -122,7 +123,7 @@ def test_lemmas_and_entities_pass_through(tmp_path):
 
 def test_spaces_and_iob_repair():
     assert _ndt_spaces(["Hei", ",", "(", "du", ")", "."]) == [False, True, False, False, False, True]
-    assert _iob_to_spacy(["O", "I-PER", "I-PER", "B-ORG", "I-LOC"]) == ["O", "B-PER", "I-PER", "B-ORG", "B-LOC"]
+    assert repair_iob(["O", "I-PER", "I-PER", "B-ORG", "I-LOC"]) == ["O", "B-PER", "I-PER", "B-ORG", "B-LOC"]
 
 
 def test_alignment_uses_token_sequence(tmp_path):

@@ -1,14 +1,17 @@
 """Retrain fritekst's Norwegian spaCy pipeline (Bokmål + Nynorsk) from the shared data.
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python -m training.pipeline.train \
-        --data ../shared/data --out models/norsk_pipeline --max-minutes 47 --jobs 2 --heads-minutes 17
+        --data ../shared/data --out models/norsk_pipeline --max-minutes 47 --jobs 2 --heads-minutes 17 \
+        --dedicated-minutes 25
 
 Steps: floret vectors on NoReC (vectors.py; skipped when <work>/vectors exists); convert NDT
 train (mapped to UD tags) and UD dev to DocBin files under --work; stage 1 trains the joint
 Bokmål+Nynorsk model with `config.cfg` (dev = UD dev of both varieties); stage 2 trains a
 morphologizer+lemmatizer head pair per variety on the frozen joint tok2vec
 (`config_heads.cfg`, see heads.py); the assembled pipeline goes to --out with the tokenizer
-exceptions stored in it and the compound-lemma table (compounds.py) added, and is scored on the UD dev file of each variety (`<out>/scores.json`).
+exceptions stored in it; then a NER and one morphologizer per variety with a tok2vec of their own
+replace the shared-tok2vec ones (dedicated.py), the compound-lemma table is added (compounds.py),
+and the pipeline is scored on the UD dev file of each variety (`<out>/scores.json`).
 """
 
 from __future__ import annotations
@@ -79,6 +82,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=1, choices=[1, 2], help="2: train both stage-2 runs at once")
     ap.add_argument("--joint-model", type=Path, default=None,
                     help="skip stage 1 and use this trained joint model (e.g. <work>/model/model-best)")
+    ap.add_argument("--dedicated-minutes", type=float, default=25,
+                    help="wall-time budget of each dedicated component (NER, Bokmål and Nynorsk "
+                         "morphologizer; 0 skips them)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--skip-convert", action="store_true")
     args = ap.parse_args(argv)
@@ -150,6 +156,15 @@ def main(argv: list[str] | None = None) -> None:
             "license": "CC0 annotations; see data licences",
         },
     )
+
+    if args.dedicated_minutes > 0:  # NER and per-variety morphologizers with a tok2vec of their own
+        from .dedicated import CONFIGS, swap, target_name, train_dedicated
+
+        vectors = args.vectors or args.work / "vectors" / "spacy_vectors"  # the joint model's vectors
+        for component, variety in (("ner", "both"), ("morphologizer", "nob"), ("morphologizer", "nno")):
+            best = train_dedicated(component, variety, args.work, vectors, args.dedicated_minutes, args.seed)
+            swap(args.out, target_name(component, variety), best, component, args.out,
+                 f"own tok2vec ({CONFIGS[component].name}, trained on {variety})")
 
     from .compounds import add_to_pipeline
 
