@@ -359,7 +359,12 @@ class NameFinder:
         last = words[-1]
         if "-" in last and last.rsplit("-", 1)[1][:1].islower():
             return None
-        nxt = toks[idx[-1] + 1][2] if idx[-1] + 1 < len(toks) else ""
+        # the word after the capitalised run the span sits in: "Hans Nielsen Hauges gate" is a street
+        # even when the model marks only "Nielsen"
+        after = idx[-1] + 1
+        while after < len(toks) and self.is_cap(toks[after][2]):
+            after += 1
+        nxt = toks[after][2] if after < len(toks) else ""
         if _fold(nxt) in _STREET_WORDS or _fold(nxt) in _PLACE_HEADS:
             return None
         if any(self._org_word(toks[k][2]) for k in idx):

@@ -161,3 +161,11 @@ def test_annotation_for_other_text_rejected():
 def test_placeholders_cover_all_types():
     assert set(PLACEHOLDERS) == {"PER", "PHONE", "EMAIL", "FNR", "ADDRESS"}
     assert apply_spans("ab", [Span(0, 1, "FNR")]) == "[FØDSELSNUMMER]b"
+
+
+@pytest.mark.parametrize("text", [
+    "Hans Nielsen Hauges gate er ikke et sted vi bruker.",  # the NER marks "Nielsen" alone
+    "Karl Johans gate er stengt.",
+])
+def test_streets_named_after_people_are_kept_with_the_pipeline_ner(text):
+    assert Redactor(use_ner=True).redact(text).spans == ()
