@@ -23,17 +23,16 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import shutil  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import spacy  # noqa: E402
 
 from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the training callbacks)
+from .store import save_pipeline  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = {"ner": HERE / "config_ner.cfg", "morphologizer": HERE / "config_morph.cfg"}
 NN_SUFFIX = "_nn"
-
 
 def swap(model: Path, name: str, trained: Path, factory_name: str, out: Path, note: str) -> None:
     """`model` with component `name` replaced by `factory_name` from `trained`; order and disabled kept."""
@@ -51,14 +50,7 @@ def swap(model: Path, name: str, trained: Path, factory_name: str, out: Path, no
     for d in disabled:
         pipeline.disable_pipe(d)
     pipeline.meta.setdefault("dedicated", {})[name] = note
-    tmp = out.with_name(out.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    pipeline.to_disk(tmp)
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-
+    save_pipeline(pipeline, out)
 
 def train_dedicated(component: str, variety: str, work: Path, vectors: Path, max_minutes: float,
                     seed: int = 0) -> Path:
@@ -80,11 +72,9 @@ def train_dedicated(component: str, variety: str, work: Path, vectors: Path, max
         print(f"stopped: {exc}; using model-best", flush=True)
     return train_dir / "model-best"
 
-
 def target_name(component: str, variety: str) -> str:
     """The pipeline component a dedicated one replaces: Nynorsk heads carry the `_nn` suffix."""
     return component + (NN_SUFFIX if variety == "nno" else "")
-
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -111,7 +101,6 @@ def main(argv: list[str] | None = None) -> None:
     scores = {v: evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out)) for v in ("nob", "nno")}
     print(json.dumps({v: {k: s[k] for k in ("upos", "morph", "lemma", "ents_f", "words_per_second")}
                       for v, s in scores.items()}), flush=True)
-
 
 if __name__ == "__main__":
     main()

@@ -24,7 +24,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
@@ -35,11 +34,11 @@ from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the trai
 from .check_mapping import agreement  # noqa: E402
 from .convert import convert_file  # noqa: E402
 from .heads import assemble, train_heads  # noqa: E402
+from .store import save_pipeline  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PIPELINE_NAME = "norsk_pipeline"
 PIPELINE_VERSION = "1.0.0"
-
 
 def build_corpus(data: Path, work: Path, per_doc: int = 10) -> dict[str, int]:
     counts = {}
@@ -47,7 +46,6 @@ def build_corpus(data: Path, work: Path, per_doc: int = 10) -> dict[str, int]:
         counts[f"train_{v}"] = convert_file(data / "ndt" / v / "train.conll", work / "corpus" / "train" / f"{v}.spacy", True, per_doc)
         counts[f"dev_{v}"] = convert_file(data / "ud" / v / "dev.conllu", work / "corpus" / "dev" / f"{v}.spacy", False, per_doc)
     return counts
-
 
 def finalize(nlp, out: Path, extra_meta: dict) -> None:
     """Write the pipeline to `out`, with a config that loads without fritekst installed."""
@@ -57,14 +55,7 @@ def finalize(nlp, out: Path, extra_meta: dict) -> None:
     # `spacy train` on the saved config need no fritekst code
     nlp.config["initialize"]["before_init"] = None
     nlp.config["training"]["before_update"] = None
-    tmp = out.with_name(out.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    nlp.to_disk(tmp)
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-
+    save_pipeline(nlp, out)
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -182,7 +173,6 @@ def main(argv: list[str] | None = None) -> None:
         scores[f"dev_{v}"] = evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out))
     (args.out / "scores.json").write_text(json.dumps(scores, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(scores, ensure_ascii=False), flush=True)
-
 
 if __name__ == "__main__":
     main()
