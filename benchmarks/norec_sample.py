@@ -9,16 +9,18 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
+from typing import Collection
 
 import numpy as np
 
 
-def norec_sentences(data_dir: Path, n: int = 10_000, seed: int = 0) -> list[str]:
+def norec_sentences(data_dir: Path, n: int = 10_000, seed: int = 0, exclude: Collection[str] = ()) -> list[str]:
     """`n` distinct sentences from `data_dir/norec/dev.jsonl.gz`, drawn at random, in file order.
 
     Each document's text has one sentence per line and usually a title on its first line, so
     the first line and blank lines are skipped, and lines under 5 words (headings, ratings)
     are dropped; the rest are deduplicated before drawing, so every sentence is distinct.
+    `exclude` keeps sentences out of the draw (a reference corpus disjoint from a sample).
     """
     path = Path(data_dir) / "norec" / "dev.jsonl.gz"
     pool: dict[str, None] = {}
@@ -28,7 +30,7 @@ def norec_sentences(data_dir: Path, n: int = 10_000, seed: int = 0) -> list[str]
                 continue
             for sentence in json.loads(line)["text"].split("\n")[1:]:
                 sentence = sentence.strip()
-                if len(sentence.split()) >= 5:
+                if len(sentence.split()) >= 5 and sentence not in exclude:
                     pool.setdefault(sentence)
     sentences = list(pool)
     if n > len(sentences):

@@ -265,7 +265,7 @@ class ThemeModel:
                 members = np.flatnonzero(labels == k)
                 share = np.asarray(present[members].mean(axis=0)).ravel()
                 score = self.bertopic_.c_tf_idf_[rows[bt]].toarray().ravel() * np.sqrt(share)
-                cands = np.argsort(-score)[:200]
+                cands = _supported_first(score, np.rint(share * len(members)))
                 words = distinct_terms(vocab[cands], self.n_keywords, skip=(_EMPTY_DOC,),
                                        share={vocab[i]: float(share[i]) for i in cands})
                 self.bertopic_.topic_representations_[bt] = [(w, float(score[self.bertopic_.vectorizer_model.vocabulary_[w]])) for w in words]
@@ -321,6 +321,24 @@ class CosineUMAP:
         else:
             self.embedding_ = UMAP(metric="cosine", **self.umap_params).fit_transform(X)
         return self.embedding_
+
+
+#: a keyword should be used by this many of its theme's comments (fewer only where nothing is)
+MIN_KEYWORD_SUPPORT = 3
+
+
+def _supported_first(score: np.ndarray, support: np.ndarray, n: int = 200) -> np.ndarray:
+    """Candidate keywords by score, those used by at least MIN_KEYWORD_SUPPORT comments first.
+
+    c-TF-IDF rewards words specific to a theme, and a phrase from one comment is as specific as
+    it gets ("tatoohjørning julehjørning pilshjørning"): a keyword that few comments use says
+    little about the theme. It stays a candidate, after every supported term.
+    """
+    order = np.argsort(-score, kind="stable")
+    order = order[score[order] > 0]
+    need = min(MIN_KEYWORD_SUPPORT, support.max()) if len(support) else 0
+    ok = support[order] >= need
+    return np.concatenate([order[ok][:n], order[~ok][:n]])
 
 
 def _vectorizer():

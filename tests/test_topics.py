@@ -6,7 +6,7 @@ import pytest
 from nlp.codebook import Codebook, CodebookTheme
 from nlp.labels import distinct_keywords, make_label
 from nlp.quotes import select_quotes
-from nlp.topics import OUTLIER, ThemeModel, adaptive_params, distinct_terms
+from nlp.topics import MIN_KEYWORD_SUPPORT, OUTLIER, ThemeModel, _supported_first, adaptive_params, distinct_terms
 
 WORDS = {
     0: ["tilskudd", "økonomi", "midler", "budsjett"],
@@ -149,3 +149,12 @@ def test_cosine_umap_on_exact_distances_matches_umap_cosine_neighbours():
     from sklearn.cluster import KMeans
 
     assert adjusted_rand_score(y, KMeans(3, n_init=10, random_state=0).fit_predict(emb)) > 0.95
+
+
+def test_keywords_used_by_few_comments_come_after_supported_ones():
+    # a one-comment phrase has the highest c-TF-IDF but ranks after every supported term
+    score = np.array([0.9, 0.5, 0.4, 0.0, 0.3])
+    support = np.array([1, MIN_KEYWORD_SUPPORT, 10, 50, MIN_KEYWORD_SUPPORT - 1])
+    assert _supported_first(score, support).tolist() == [1, 2, 0, 4]  # zero-score term left out
+    # where no term reaches the bar, the most used ones lead
+    assert _supported_first(score[:3], np.array([1, 2, 1])).tolist() == [1, 0, 2]

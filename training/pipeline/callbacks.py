@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any, Callable
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -51,3 +52,31 @@ def create_stage2_before_init() -> Callable[[Language], Language]:
         return restore_lemmatizer_labels(nlp)
 
     return before_init
+
+
+@spacy.registry.callbacks("fritekst.load_vectors.v1")
+def create_load_vectors(path: str) -> Callable[[Language], Language]:
+    """`nlp.after_creation` for `spacy pretrain`, which builds the pipeline without running
+    `[initialize]`: a tok2vec with static vectors needs them in the vocab before it can be built."""
+
+    def load(nlp: Language) -> Language:
+        from spacy.training.initialize import load_vectors_into_model
+
+        load_vectors_into_model(nlp, path)
+        return nlp
+
+    return load
+
+
+@spacy.registry.callbacks("fritekst.init_inner_tok2vec.v1")
+def create_init_inner_tok2vec(path: str, component: str = "ner") -> Callable[[Language], Language]:
+    """`[initialize.after_init]`: load pretrained weights (training/pipeline/pretrain.py) into the
+    tok2vec inside `component`. spaCy's own `init_tok2vec` loads into the ref named "tok2vec",
+    which in a transition-based parser also holds the output projection, so it cannot be used."""
+
+    def load(nlp: Language) -> Language:
+        inner = nlp.get_pipe(component).model.get_ref("tok2vec").layers[0]
+        inner.from_bytes(Path(path).read_bytes())
+        return nlp
+
+    return load

@@ -42,19 +42,44 @@ def swap(model: Path, name: str, trained: Path, factory_name: str, out: Path, no
     disabled = list(pipeline.disabled)
     for d in disabled:
         pipeline.enable_pipe(d)
-    order = pipeline.pipe_names
-    after = order[order.index(name) + 1] if order.index(name) + 1 < len(order) else None
-    pipeline.remove_pipe(name)
     source = spacy.load(trained)
-    pipeline.add_pipe(factory_name, name=name, source=source, **({"before": after} if after else {}))
+    if name in pipeline.component_names:
+        order = pipeline.pipe_names
+        after = order[order.index(name) + 1] if order.index(name) + 1 < len(order) else None
+        pipeline.remove_pipe(name)
+        pipeline.add_pipe(factory_name, name=name, source=source, **({"before": after} if after else {}))
+    else:  # a new Nynorsk head (e.g. ner_nn): added last and disabled, run only for Nynorsk texts
+        pipeline.add_pipe(factory_name, name=name, source=source)
+        disabled.append(name)
     for d in disabled:
         pipeline.disable_pipe(d)
     pipeline.meta.setdefault("dedicated", {})[name] = note
     save_pipeline(pipeline, out)
 
+def dedicated_config(component: str, out: Path, init_from: Path | None = None, learn_rate: float = 2e-4,
+                     init_tok2vec: Path | None = None) -> Path:
+    """The component's config, optionally fine-tuning a trained one (`init_from`: sourced, lower
+    learning rate) or starting its tok2vec from pretrained weights (`init_tok2vec`, pretrain.py)."""
+    config = spacy.util.load_config(CONFIGS[component])
+    if init_from:
+        config["components"][component] = {"source": str(init_from.resolve())}
+        config["training"]["optimizer"]["learn_rate"] = learn_rate
+        config["training"]["eval_frequency"] = 250
+    if init_tok2vec:
+        config["initialize"]["after_init"] = {"@callbacks": "fritekst.init_inner_tok2vec.v1",
+                                              "path": str(init_tok2vec.resolve()), "component": component}
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"config_{component}_dedicated.cfg"
+    config.to_disk(path)
+    return path
+
+
 def train_dedicated(component: str, variety: str, work: Path, vectors: Path, max_minutes: float,
-                    seed: int = 0) -> Path:
-    """Train `component` with its own tok2vec on one variety's data ("both": all); returns model-best."""
+                    seed: int = 0, init_from: Path | None = None, learn_rate: float = 2e-4,
+                    init_tok2vec: Path | None = None) -> Path:
+    """Train `component` with its own tok2vec on one variety's data ("both": all); returns model-best.
+    With `init_from`, fine-tune that trained component instead of starting from scratch; with
+    `init_tok2vec`, start its tok2vec from pretrained weights."""
     from spacy.cli.train import train as spacy_train
 
     corpus = work / "corpus"
@@ -64,10 +89,13 @@ def train_dedicated(component: str, variety: str, work: Path, vectors: Path, max
         "paths.vectors": str(vectors), "system.seed": seed,
         "training.before_update.max_minutes": max_minutes,
     }
-    suffix = "" if variety == "both" else f"_{variety}"
+    suffix = (("" if variety == "both" else f"_{variety}") + ("_finetuned" if init_from else "")
+              + ("_pretrained" if init_tok2vec else ""))
     train_dir = work / f"dedicated_{component}{suffix}"
+    config = (dedicated_config(component, train_dir, init_from, learn_rate, init_tok2vec)
+              if init_from or init_tok2vec else CONFIGS[component])
     try:
-        spacy_train(CONFIGS[component], output_path=train_dir, use_gpu=-1, overrides=overrides)
+        spacy_train(config, output_path=train_dir, use_gpu=-1, overrides=overrides)
     except TimeBudgetReached as exc:
         print(f"stopped: {exc}; using model-best", flush=True)
     return train_dir / "model-best"
@@ -89,10 +117,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-minutes", type=float, default=60)
     ap.add_argument("--trained", type=Path, help="skip training: swap in this model-best")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--init-from", type=Path,
+                    help="fine-tune this trained model's component (e.g. the joint NER) instead of training anew")
+    ap.add_argument("--learn-rate", type=float, default=2e-4, help="learning rate when fine-tuning")
+    ap.add_argument("--init-tok2vec", type=Path, help="pretrained tok2vec weights (pretrain.py) to start from")
     args = ap.parse_args(argv)
 
     best = args.trained or train_dedicated(args.component, args.variety, args.work, args.vectors,
-                                           args.max_minutes, args.seed)
+                                           args.max_minutes, args.seed, args.init_from, args.learn_rate,
+                                           args.init_tok2vec)
     swap(args.model, target_name(args.component, args.variety), best, args.component, args.out,
          f"own tok2vec ({CONFIGS[args.component].name}, trained on {args.variety})")
 
