@@ -87,7 +87,8 @@ def _run(config: Path, out: Path) -> None:
     pretrain(spacy.util.load_config(config, interpolate=True), out, silent=False)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> Path | None:
+    """Returns the last checkpoint written."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--vectors", type=Path, required=True, help="the pipeline's spaCy vectors folder")
@@ -108,6 +109,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"stopped after {args.max_minutes} min", flush=True)
     checkpoints = sorted(args.out.glob("model*.bin"), key=lambda p: p.stat().st_mtime)
     print(f"last checkpoint: {checkpoints[-1] if checkpoints else None}", flush=True)
+    return checkpoints[-1] if checkpoints else None
 
 
 if __name__ == "__main__":

@@ -1,17 +1,19 @@
 """Retrain fritekst's Norwegian spaCy pipeline (Bokmål + Nynorsk) from the shared data.
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python -m training.pipeline.train \
-        --data ../shared/data --out models/norsk_pipeline --max-minutes 47 --jobs 2 --heads-minutes 17 \
-        --dedicated-minutes 25
+        --data ../shared/data --out models/norsk_pipeline --max-minutes 47 --jobs 2 \
+        --variety-minutes 22 --pretrain-minutes 50 --dedicated-minutes 24
 
 Steps: floret vectors on NoReC (vectors.py; skipped when <work>/vectors exists); convert NDT
 train (mapped to UD tags) and UD dev to DocBin files under --work; stage 1 trains the joint
-Bokmål+Nynorsk model with `config.cfg` (dev = UD dev of both varieties); stage 2 trains a
-morphologizer+lemmatizer head pair per variety on the frozen joint tok2vec
-(`config_heads.cfg`, see heads.py); the assembled pipeline goes to --out with the tokenizer
-exceptions stored in it; then a NER with a tok2vec of its own replaces the shared-tok2vec one
-(dedicated.py; `--dedicated-morphologizers` does the same for the morphologizers), the
-compound-lemma table is added (compounds.py),
+Bokmål+Nynorsk model with `config.cfg` (dev = UD dev of both varieties); stage 2 fine-tunes
+the joint tok2vec with its morphologizer, lemmatizer and senter on each variety (variety.py;
+with `--variety-minutes 0`, the older heads-only stage on the frozen joint tok2vec,
+`config_heads.cfg`, heads.py); the assembled pipeline goes to --out with the tokenizer
+exceptions stored in it; then a NER with a tok2vec of its own, started from weights pretrained
+on NoReC (pretrain.py), replaces the shared-tok2vec one (dedicated.py;
+`--dedicated-morphologizers` does the same for the morphologizers), the compound-lemma table
+is added (compounds.py),
 and the pipeline is scored on the UD dev file of each variety (`<out>/scores.json`).
 """
 
@@ -76,6 +78,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="skip stage 1 and use this trained joint model (e.g. <work>/model/model-best)")
     ap.add_argument("--dedicated-minutes", type=float, default=25,
                     help="wall-time budget of each dedicated component (NER; 0 skips it)")
+    ap.add_argument("--variety-minutes", type=float, default=22,
+                    help="fine-tune the joint encoder per variety for this long each (0: heads-only stage 2)")
+    ap.add_argument("--pretrain-minutes", type=float, default=50,
+                    help="pretrain the dedicated NER's tok2vec on NoReC for this long (0 skips it)")
     ap.add_argument("--dedicated-morphologizers", action="store_true",
                     help="also give each variety's morphologizer its own tok2vec (+0.1-0.15 UPOS on dev, "
                          "but the pipeline runs at ~5,000 instead of ~7,700 words/s)")
@@ -121,46 +127,27 @@ def main(argv: list[str] | None = None) -> None:
         joint = train_dir / "model-best"
     stage1_s = time.time() - t0
 
-    heads = {}
-    if args.jobs == 2:
-        procs = {
-            v: subprocess.Popen([sys.executable, "-m", "training.pipeline.heads", "--joint", str(joint),
-                                 "--work", str(args.work), "--variety", v, "--max-minutes", str(args.heads_minutes)]
-                                + (["--max-steps", str(args.heads_steps)] if args.heads_steps else []))
-            for v in ("nob", "nno")
-        }
-        for v, p in procs.items():
-            if p.wait() != 0:
-                raise SystemExit(f"stage-2 training for {v} failed")
-            heads[v] = args.work / f"heads_{v}" / "model-best"
+    vectors = args.vectors or args.work / "vectors" / "spacy_vectors"  # the joint model's vectors
+    meta = {
+        "name": PIPELINE_NAME,
+        "version": PIPELINE_VERSION,
+        "description": "fritekst: Norwegian Bokmål + Nynorsk pipeline (UPOS, features, lemmas, "
+        "sentences, NorNE entities) trained on NDT mapped to UD",
+        "sources": [{"name": "NDT + NorNE", "url": "https://github.com/ltgoslo/norne", "license": "CC0"}],
+        "license": "CC0 annotations; see data licences",
+    }
+    if args.variety_minutes > 0:
+        import spacy
+
+        from . import variety
+
+        encoders = run_varieties(joint, args, vectors)
+        finalize(spacy.load(joint), args.out, meta)
+        variety.assemble(args.out, encoders["nob"], encoders["nno"], args.out)
     else:
-        for v in ("nob", "nno"):
-            heads[v] = train_heads(joint, args.work, v, args.heads_minutes, args.heads_steps, args.seed)
+        finalize(assemble(joint, *stage2_heads(joint, args)), args.out, meta)
     train_s = time.time() - t0
-
-    finalize(
-        assemble(joint, heads["nob"], heads["nno"]),
-        args.out,
-        {
-            "name": PIPELINE_NAME,
-            "version": PIPELINE_VERSION,
-            "description": "fritekst: Norwegian Bokmål + Nynorsk pipeline (UPOS, features, lemmas, "
-            "sentences, NorNE entities) trained on NDT mapped to UD",
-            "sources": [{"name": "NDT + NorNE", "url": "https://github.com/ltgoslo/norne", "license": "CC0"}],
-            "license": "CC0 annotations; see data licences",
-        },
-    )
-
-    if args.dedicated_minutes > 0:  # NER and per-variety morphologizers with a tok2vec of their own
-        from .dedicated import CONFIGS, swap, target_name, train_dedicated
-
-        vectors = args.vectors or args.work / "vectors" / "spacy_vectors"  # the joint model's vectors
-        steps = [("ner", "both")] + ([("morphologizer", "nob"), ("morphologizer", "nno")]
-                                     if args.dedicated_morphologizers else [])
-        for component, variety in steps:
-            best = train_dedicated(component, variety, args.work, vectors, args.dedicated_minutes, args.seed)
-            swap(args.out, target_name(component, variety), best, component, args.out,
-                 f"own tok2vec ({CONFIGS[component].name}, trained on {variety})")
+    dedicated(args, vectors)
 
     from .compounds import add_to_pipeline
 
@@ -173,6 +160,59 @@ def main(argv: list[str] | None = None) -> None:
         scores[f"dev_{v}"] = evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out))
     (args.out / "scores.json").write_text(json.dumps(scores, indent=2, ensure_ascii=False) + "\n")
     print(json.dumps(scores, ensure_ascii=False), flush=True)
+
+
+def _in_parallel(module: str, joint: Path, args, extra: list[str]) -> None:
+    """Run `module` for both varieties at once (--jobs 2), each in a process of its own."""
+    procs = {v: subprocess.Popen([sys.executable, "-m", module, "--joint", str(joint), "--work", str(args.work),
+                                  "--variety", v] + extra) for v in ("nob", "nno")}
+    for v, p in procs.items():
+        if p.wait() != 0:
+            raise SystemExit(f"{module} for {v} failed")
+
+
+def run_varieties(joint: Path, args, vectors: Path) -> dict[str, Path]:
+    """Stage 2: the joint encoder and heads fine-tuned on each variety (variety.py)."""
+    from .variety import finetune
+
+    if args.jobs == 2:
+        _in_parallel("training.pipeline.variety", joint, args,
+                     ["--vectors", str(vectors), "--max-minutes", str(args.variety_minutes)])
+        return {v: args.work / f"variety_{v}" / "model-best" for v in ("nob", "nno")}
+    return {v: finetune(joint, v, args.work, vectors, args.variety_minutes, seed=args.seed) for v in ("nob", "nno")}
+
+
+def stage2_heads(joint: Path, args) -> tuple[Path, Path]:
+    """The older stage 2: per-variety heads on the frozen joint tok2vec (heads.py)."""
+    if args.jobs == 2:
+        _in_parallel("training.pipeline.heads", joint, args, ["--max-minutes", str(args.heads_minutes)]
+                     + (["--max-steps", str(args.heads_steps)] if args.heads_steps else []))
+        return args.work / "heads_nob" / "model-best", args.work / "heads_nno" / "model-best"
+    return tuple(train_heads(joint, args.work, v, args.heads_minutes, args.heads_steps, args.seed)
+                 for v in ("nob", "nno"))
+
+
+def dedicated(args, vectors: Path) -> None:
+    """NER (and optionally morphologizers) with a tok2vec of their own, swapped into --out."""
+    if args.dedicated_minutes <= 0:
+        return
+    from .dedicated import CONFIGS, swap, target_name, train_dedicated
+
+    init_tok2vec = None
+    if args.pretrain_minutes > 0:
+        from .pretrain import main as pretrain
+
+        init_tok2vec = pretrain(["--data", str(args.data), "--vectors", str(vectors),
+                                 "--out", str(args.work / "pretrain"), "--max-minutes", str(args.pretrain_minutes)])
+    steps = [("ner", "both")] + ([("morphologizer", "nob"), ("morphologizer", "nno")]
+                                 if args.dedicated_morphologizers else [])
+    for component, variety in steps:
+        best = train_dedicated(component, variety, args.work, vectors, args.dedicated_minutes, args.seed,
+                               init_tok2vec=init_tok2vec if component == "ner" else None)
+        swap(args.out, target_name(component, variety), best, component, args.out,
+             f"own tok2vec ({CONFIGS[component].name}, trained on {variety}"
+             + (", pretrained on NoReC)" if init_tok2vec and component == "ner" else ")"))
+
 
 if __name__ == "__main__":
     main()
