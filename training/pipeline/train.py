@@ -2,7 +2,7 @@
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python -m training.pipeline.train \
         --data ../shared/data --out models/norsk_pipeline --max-minutes 47 --jobs 2 \
-        --variety-minutes 22 --pretrain-minutes 50 --dedicated-minutes 24
+        --variety-minutes 15 --pretrain-minutes 50 --dedicated-minutes 24
 
 Steps: floret vectors on NoReC (vectors.py; skipped when <work>/vectors exists); convert NDT
 train (mapped to UD tags) and UD dev to DocBin files under --work; stage 1 trains the joint
@@ -78,8 +78,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="skip stage 1 and use this trained joint model (e.g. <work>/model/model-best)")
     ap.add_argument("--dedicated-minutes", type=float, default=25,
                     help="wall-time budget of each dedicated component (NER; 0 skips it)")
-    ap.add_argument("--variety-minutes", type=float, default=22,
+    ap.add_argument("--variety-minutes", type=float, default=15,
                     help="fine-tune the joint encoder per variety for this long each (0: heads-only stage 2)")
+    ap.add_argument("--variety-seed", type=int, default=1,
+                    help="seed of the per-variety fine-tuning (the shipped encoders used 1)")
     ap.add_argument("--pretrain-minutes", type=float, default=50,
                     help="pretrain the dedicated NER's tok2vec on NoReC for this long (0 skips it)")
     ap.add_argument("--dedicated-morphologizers", action="store_true",
@@ -177,9 +179,11 @@ def run_varieties(joint: Path, args, vectors: Path) -> dict[str, Path]:
 
     if args.jobs == 2:
         _in_parallel("training.pipeline.variety", joint, args,
-                     ["--vectors", str(vectors), "--max-minutes", str(args.variety_minutes)])
+                     ["--vectors", str(vectors), "--max-minutes", str(args.variety_minutes),
+                      "--seed", str(args.variety_seed)])
         return {v: args.work / f"variety_{v}" / "model-best" for v in ("nob", "nno")}
-    return {v: finetune(joint, v, args.work, vectors, args.variety_minutes, seed=args.seed) for v in ("nob", "nno")}
+    return {v: finetune(joint, v, args.work, vectors, args.variety_minutes, seed=args.variety_seed)
+            for v in ("nob", "nno")}
 
 
 def stage2_heads(joint: Path, args) -> tuple[Path, Path]:
