@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
 from pathlib import Path
+from typing import Any, Callable
 
 import spacy
 from spacy.language import Language

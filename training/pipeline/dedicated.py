@@ -27,36 +27,26 @@ from pathlib import Path  # noqa: E402
 
 import spacy  # noqa: E402
 
+from nlp.pipeline import NN_SUFFIX  # noqa: E402
+
 from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the training callbacks)
-from .store import save_pipeline  # noqa: E402
+from .store import all_enabled, put_component, save_pipeline  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CONFIGS = {"ner": HERE / "config_ner.cfg", "morphologizer": HERE / "config_morph.cfg"}
-NN_SUFFIX = "_nn"
 
 def swap(model: Path, name: str, trained: Path, factory_name: str, out: Path, note: str) -> None:
     """`model` with component `name` replaced by `factory_name` from `trained`; order and disabled kept."""
     import nlp.compounds  # noqa: F401  (registers the compound-lemma component)
 
     pipeline = spacy.load(model)
-    disabled = list(pipeline.disabled)
-    for d in disabled:
-        pipeline.enable_pipe(d)
     source = spacy.load(trained)
-    if name in pipeline.component_names:
-        order = pipeline.pipe_names
-        after = order[order.index(name) + 1] if order.index(name) + 1 < len(order) else None
-        if factory_name == "ner" and "senter" in order:
-            # Before the senter: a predicted sentence boundary inside a name would cut the entity,
-            # and the NER learned without boundaries (dev NER F +0.4 nob).
-            after = "senter"
-        pipeline.remove_pipe(name)
-        pipeline.add_pipe(factory_name, name=name, source=source, **({"before": after} if after else {}))
-    else:  # a new Nynorsk head (e.g. ner_nn): added last and disabled, run only for Nynorsk texts
-        pipeline.add_pipe(factory_name, name=name, source=source)
-        disabled.append(name)
-    for d in disabled:
-        pipeline.disable_pipe(d)
+    with all_enabled(pipeline) as disabled:
+        # The NER goes before the senter: a predicted sentence boundary inside a name would cut
+        # the entity, and the NER learned without boundaries (dev NER F +0.4 nob).
+        before = "senter" if factory_name == "ner" and "senter" in pipeline.component_names else None
+        if put_component(pipeline, name, factory_name, source, before):
+            disabled.append(name)  # a new Nynorsk head (e.g. ner_nn), run only for Nynorsk texts
     pipeline.meta.setdefault("dedicated", {})[name] = note
     save_pipeline(pipeline, out)
 

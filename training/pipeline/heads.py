@@ -12,14 +12,13 @@ instead for texts detected (or declared) as Nynorsk. tok2vec, senter and NER sta
 from __future__ import annotations
 
 import argparse
-import shutil
 from pathlib import Path
 
 from .callbacks import TimeBudgetReached
+from .store import install_varieties
 
 HERE = Path(__file__).resolve().parent
 HEAD_COMPONENTS = ("morphologizer", "trainable_lemmatizer")
-NN_SUFFIX = "_nn"
 
 
 def train_heads(joint: Path, work: Path, variety: str, max_minutes: float | None = None,
@@ -50,15 +49,7 @@ def assemble(joint: Path, nb_heads: Path, nn_heads: Path):
     import spacy
 
     nlp = spacy.load(joint)
-    nb = spacy.load(nb_heads)
-    nn = spacy.load(nn_heads)
-    for name in HEAD_COMPONENTS:
-        pos = nlp.pipe_names.index(name)
-        nlp.remove_pipe(name)
-        nlp.add_pipe(name, source=nb, before=nlp.pipe_names[pos] if pos < len(nlp.pipe_names) else None)
-    for name in HEAD_COMPONENTS:
-        nlp.add_pipe(name, name=name + NN_SUFFIX, source=nn)
-        nlp.disable_pipe(name + NN_SUFFIX)
+    install_varieties(nlp, HEAD_COMPONENTS, spacy.load(nb_heads), spacy.load(nn_heads))
     return nlp
 
 

@@ -28,11 +28,10 @@ from pathlib import Path  # noqa: E402
 import spacy  # noqa: E402
 
 from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the training callbacks)
-from .store import save_pipeline  # noqa: E402
+from .store import install_varieties, save_pipeline  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ENCODER = ("tok2vec", "morphologizer", "trainable_lemmatizer", "senter")
-NN_SUFFIX = "_nn"
 
 
 def variety_config(joint: Path, learn_rate: float, out: Path) -> Path:
@@ -76,24 +75,7 @@ def assemble(model: Path, nob: Path, nno: Path, out: Path) -> None:
     import nlp.compounds  # noqa: F401  (registers the compound-lemma component)
 
     pipeline = spacy.load(model)
-    disabled = list(pipeline.disabled)
-    for d in disabled:
-        pipeline.enable_pipe(d)
-    nb, nn = spacy.load(nob), spacy.load(nno)
-    for name in ENCODER:
-        order = pipeline.component_names
-        after = order[order.index(name) + 1] if order.index(name) + 1 < len(order) else None
-        pipeline.remove_pipe(name)
-        pipeline.add_pipe(name, source=nb, **({"before": after} if after else {}))
-    for name in ENCODER:
-        target = name + NN_SUFFIX
-        if target in pipeline.component_names:
-            pipeline.remove_pipe(target)
-        pipeline.add_pipe(name, name=target, source=nn)
-        if target not in disabled:
-            disabled.append(target)
-    for d in disabled:
-        pipeline.disable_pipe(d)
+    install_varieties(pipeline, ENCODER, spacy.load(nob), spacy.load(nno))
     pipeline.meta["per_variety_encoders"] = "tok2vec fine-tuned per variety (training/pipeline/variety.py)"
     save_pipeline(pipeline, out)
 
