@@ -17,7 +17,7 @@ from spacy.training import Example
 from spacy.vocab import Vocab
 
 from .errors import InputError
-from .pipeline import _components, has_variety_heads, load_pipeline
+from .pipeline import has_variety_heads, load_pipeline, process
 
 
 @dataclass
@@ -121,9 +121,7 @@ def evaluate_file(path: str | Path, model: str | None = None, per_doc: int = 10,
     t0 = time.perf_counter()
     for v in dict.fromkeys(varieties):
         idx = [i for i, x in enumerate(varieties) if x == v]
-        docs = (nlp.make_doc(texts[i]) for i in idx)
-        for _, proc in _components(nlp, v):
-            docs = proc.pipe(docs, batch_size=64) if hasattr(proc, "pipe") else (proc(d) for d in docs)
+        docs = process(nlp, (nlp.make_doc(texts[i]) for i in idx), v)
         for i, d in zip(idx, docs):
             preds[i] = d
     seconds = time.perf_counter() - t0

@@ -25,7 +25,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import compounds  # noqa: F401  (registers the compound-lemma component)
+from . import compounds, name_mentions  # noqa: F401  (register the compound-lemma and name-mention components)
 from .errors import ModelError
 from .paths import cache_dir, models_dir
 from .progress import StepCallback
@@ -169,6 +169,18 @@ def _components(nlp: Language, variety: str | None = None) -> list[tuple[str, ob
     return procs
 
 
+def process(nlp: Language, docs: Iterable[Doc], variety: str | None = None, batch_size: int = 64) -> Iterator[Doc]:
+    """Docs through `_components` lazily, in order.
+
+    `map` binds each component as it is chained; a generator expression would look the loop
+    variable up only when consumed, running the last component in place of every plain function.
+    """
+    out: Iterator[Doc] = iter(docs)
+    for _, proc in _components(nlp, variety):
+        out = proc.pipe(out, batch_size=batch_size) if hasattr(proc, "pipe") else map(proc, out)
+    return out
+
+
 def _chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
     """Split very long text at whitespace into pieces of at most `limit` characters."""
     if len(text) <= limit:
@@ -207,13 +219,7 @@ def _doc_columns(doc: Doc, offset: int) -> dict[str, list]:
 def _run(nlp: Language, texts: Sequence[str], batch_size: int, on_step: Callable[[int], None] | None,
          variety: str | None = None) -> list[Annotation]:
     pieces = [(i, off, chunk) for i, t in enumerate(texts) for off, chunk in _chunks(t)]
-    procs = _components(nlp, variety)
-    docs: Iterator[Doc] | Iterable[Doc] = (nlp.make_doc(chunk) for _, _, chunk in pieces)
-    for _, proc in procs:
-        if hasattr(proc, "pipe"):
-            docs = proc.pipe(docs, batch_size=batch_size)
-        else:
-            docs = (proc(d) for d in docs)
+    docs = process(nlp, (nlp.make_doc(chunk) for _, _, chunk in pieces), variety, batch_size)
     cols: list[dict[str, list]] = [
         {"words": [], "idx": [], "lemmas": [], "pos": [], "ents": [], "sents": []} for _ in texts
     ]

@@ -74,12 +74,13 @@ def test_variety_heads_pick_bokmaal_or_nynorsk_lemmas(nlp, cache):
     assert has_variety_heads(nlp)
     # plain spaCy runs the Bokmål heads only
     raw = spacy.load(models_dir() / DEFAULT_PIPELINE)
-    assert raw.pipe_names == ["tok2vec", "morphologizer", "trainable_lemmatizer", "ner", "senter",
-                              "fritekst_compound_lemmas"]
+    assert raw.pipe_names == ["tok2vec", "morphologizer", "trainable_lemmatizer", "ner", "fritekst_name_mentions",
+                              "senter", "fritekst_compound_lemmas"]
     # each variety has an encoder of its own; a Nynorsk text runs the *_nn ones in their place
     assert {"tok2vec_nn", "morphologizer_nn", "trainable_lemmatizer_nn", "senter_nn"} <= set(raw.disabled)
     assert [n for n, _ in _components(nlp, "nn")] == ["tok2vec_nn", "morphologizer_nn", "trainable_lemmatizer_nn",
-                                                       "ner", "senter_nn", "fritekst_compound_lemmas"]
+                                                       "ner", "fritekst_name_mentions", "senter_nn",
+                                                       "fritekst_compound_lemmas"]
     text = "Dei er heilt einige, og vi er ikke det."
     nb, nn = annotate([text, text], nlp, varieties=["nb", "nn"], cache=cache)
     er_nb = [lem for w, lem in zip(nb.words, nb.lemmas) if w == "er"]

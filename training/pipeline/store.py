@@ -56,3 +56,17 @@ def install_varieties(pipeline, names: Sequence[str], nob, nno) -> None:
             put_component(pipeline, name + NN_SUFFIX, name, nno)
             if name + NN_SUFFIX not in disabled:
                 disabled.append(name + NN_SUFFIX)
+
+
+def add_rule_component(model: Path, factory: str, after: str) -> None:
+    """Add (or re-add) a rule component with no trained state right after `after`, in place."""
+    import spacy
+
+    import nlp.pipeline  # noqa: F401  (registers fritekst's components)
+
+    pipeline = spacy.load(model)
+    with all_enabled(pipeline):
+        if factory in pipeline.component_names:
+            pipeline.remove_pipe(factory)
+        pipeline.add_pipe(factory, after=after)
+    save_pipeline(pipeline, model)

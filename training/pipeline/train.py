@@ -12,8 +12,8 @@ with `--variety-minutes 0`, the older heads-only stage on the frozen joint tok2v
 `config_heads.cfg`, heads.py); the assembled pipeline goes to --out with the tokenizer
 exceptions stored in it; then a NER with a tok2vec of its own, started from weights pretrained
 on NoReC (pretrain.py), replaces the shared-tok2vec one (dedicated.py;
-`--dedicated-morphologizers` does the same for the morphologizers), the compound-lemma table
-is added (compounds.py),
+`--dedicated-morphologizers` does the same for the morphologizers), the name-mention rule
+(nlp/name_mentions.py) goes after the NER, the compound-lemma table is added (compounds.py),
 and the pipeline is scored on the UD dev file of each variety (`<out>/scores.json`).
 """
 
@@ -151,7 +151,12 @@ def main(argv: list[str] | None = None) -> None:
     train_s = time.time() - t0
     dedicated(args, vectors)
 
+    from nlp.name_mentions import FACTORY as NAME_MENTIONS
+
     from .compounds import add_to_pipeline
+    from .store import add_rule_component
+
+    add_rule_component(args.out, NAME_MENTIONS, after="ner")  # surname-only mentions of a named person
 
     add_to_pipeline(args.out, args.data)  # lemmas for unseen compounds, from NDT train
 
