@@ -110,6 +110,29 @@ def test_nynorsk_sentence_matches_ud(tmp_path):
     ]
 
 
+SOM = """\
+# sent_id = t-1
+1	Ho	ho	pron	pron	pers|3|eint|fem|nom	2	SUBJ	_	name=O
+2	vart	verte	verb	verb	pret	0	FINV	_	name=O
+3	vald	velje	verb	verb	perf-part	2	INFV	_	name=O
+4	som	som	prep	prep	_	3	FSPRED	_	name=O
+5	leiar	leiar	subst	subst	mask|appell|eint|ub	4	PUTFYLL	_	name=O
+
+# sent_id = t-2
+1	ein	ein	det	det	mask|eint|kvant	2	DET	_	name=O
+2	by	by	subst	subst	mask|appell|eint|ub	0	FRAG	_	name=O
+3	som	som	prep	prep	_	2	ATR	_	name=O
+4	Bergen	Bergen	subst	subst	prop	3	PUTFYLL	_	name=B-GPE_LOC
+
+"""
+
+
+def test_som_marks_a_predicative_and_is_a_preposition_elsewhere(tmp_path):
+    predicative, attribute = _read(tmp_path, SOM)
+    assert [u.upos for t, u in convert_sentence(predicative) if t.form == "som"] == ["SCONJ"]
+    assert [u.upos for t, u in convert_sentence(attribute) if t.form == "som"] == ["ADP"]
+
+
 def test_lemmas_and_entities_pass_through(tmp_path):
     from spacy.vocab import Vocab
 
