@@ -89,6 +89,28 @@ def _ner_person_spans(annotation, finder: NameFinder, toks, protected) -> list[t
     return out
 
 
+def _name_echoes(spans: Sequence[Span], toks, finder: NameFinder) -> list[tuple[int, int]]:
+    """Words of a full name found in the text where they recur alone: "Kari Nordmann ... Nordmann sa".
+
+    A lone surname at the start of a sentence is too unsure to redact on its own, but once the
+    text has named the person in full it is that person. First names that are also words ("Per",
+    "Dag") and place or organisation names are left alone.
+    """
+    parts: set[str] = set()
+    for sp in spans:
+        if sp.type == "PER":
+            words = [w for s, e, w in toks if sp.start <= s and e <= sp.end and w[:1].isalpha()]
+            if len(words) > 1:
+                parts |= {w for w in words if len(w) > 1 and finder.is_cap(w) and not finder.is_ambiguous(w)}
+    if not parts:
+        return []
+    keep = finder.keep_ranges(toks)
+    return [(s, e) for s, e, w in toks
+            if (w in parts or (w[-1:] == "s" and w[:-1] in parts))  # genitive: "Nordmanns"
+            and not any(sp.start < e and s < sp.end for sp in spans)
+            and not any(ks <= s and e <= ke for ks, ke in keep)]
+
+
 def _propn_starts(annotation) -> frozenset[int]:
     if annotation is None:
         return frozenset()
@@ -142,7 +164,9 @@ class Redactor:
             if annotation.text != text:
                 raise ValueError("annotation is for a different text")
             candidates += [(s, e, "PER") for s, e in _ner_person_spans(annotation, self.names_, toks, protected)]
-        return _resolve(text, candidates)
+        spans = _resolve(text, candidates)
+        echoes = _name_echoes(spans, toks, self.names_)
+        return _resolve(text, candidates + [(s, e, "PER") for s, e in echoes]) if echoes else spans
 
     def redact(self, text: str, annotation=None) -> Redaction:
         """Redact one text; with use_ner and no annotation the pipeline is run on it."""

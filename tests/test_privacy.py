@@ -145,6 +145,25 @@ def test_ner_names_are_used_and_filtered():
     assert Redactor(use_ner=False).redact(text).spans == ()
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a lone surname at sentence start is too unsure by itself, but this text named the person
+        ("Vi snakka med Kari Nordmann. Nordmann svarte raskt, og Nordmanns notat kom.",
+         [("Kari Nordmann", "PER"), ("Nordmann", "PER"), ("Nordmanns", "PER")]),
+        # first names that are also words and place names stay
+        ("Takk til Per Hansen. Per dag får vi ti søknader. Hansen er flink.",
+         [("Per Hansen", "PER"), ("Hansen", "PER")]),
+        ("Trine Bakke flytta til Bergen. Bakke jobbar i Bergen kommune.",
+         [("Trine Bakke", "PER"), ("Bakke", "PER")]),
+        # no full name, no echo
+        ("Nordmann svarte raskt.", []),
+    ],
+)
+def test_later_mentions_of_a_named_person_are_redacted(rules, text, expected):
+    assert found(rules, text) == expected
+
+
 def test_ner_sentence_initial_nouns_rejected():
     ner = Redactor(use_ner=True, nlp=object())
     text = "Boligmangel er den største utfordringen. Kommunalsjef sier det samme."
