@@ -3,7 +3,7 @@
 The NER tags a full name from its context but often misses the same person referred to by a
 surname alone, or labels it as an organisation ("Robolis vil ...", "Etnestads inntrykk"). Within
 one text a capitalised word that is part of a full name tagged as a person is that person; for
-privacy that matters as much as the full name. Dev NER F (UD dev, NorNE types): nob +0.7,
+privacy that matters as much as the full name. Dev NER F (UD dev, NorNE types): nob +1.0,
 nno +0.4 (benchmarks/RESULTS.md).
 """
 
@@ -23,7 +23,8 @@ def name_parts(doc: Doc) -> set[str]:
             for t in e if len(t.text) > 1 and t.text[0].isupper()}
 
 
-def _is_part(word: str, parts: set[str]) -> bool:
+def is_name_part(word: str, parts: set[str]) -> bool:
+    """`word` is one of `parts`, or its genitive."""
     return word in parts or (word.endswith("s") and word[:-1] in parts)  # genitive: "Nordmanns"
 
 
@@ -34,7 +35,7 @@ def mark_name_mentions(doc: Doc) -> Doc:
     ents = [Span(doc, e.start, e.end, label=PERSON) if len(e) == 1 and e.label_ != PERSON and e.text in parts
             else e for e in doc.ents]
     tagged = {i for e in ents for i in range(e.start, e.end)}
-    ents += [Span(doc, t.i, t.i + 1, label=PERSON) for t in doc if t.i not in tagged and _is_part(t.text, parts)]
+    ents += [Span(doc, t.i, t.i + 1, label=PERSON) for t in doc if t.i not in tagged and is_name_part(t.text, parts)]
     doc.ents = filter_spans(ents)
     return doc
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .name_mentions import is_name_part
 from .privacy_names import NameFinder, word_tokens
 from .privacy_patterns import find_addresses, find_emails, find_fnr, find_phones
 
@@ -106,7 +107,7 @@ def _name_echoes(spans: Sequence[Span], toks, finder: NameFinder) -> list[tuple[
         return []
     keep = finder.keep_ranges(toks)
     return [(s, e) for s, e, w in toks
-            if (w in parts or (w[-1:] == "s" and w[:-1] in parts))  # genitive: "Nordmanns"
+            if is_name_part(w, parts)
             and not any(sp.start < e and s < sp.end for sp in spans)
             and not any(ks <= s and e <= ke for ks, ke in keep)]
 

@@ -60,3 +60,19 @@ def test_bundled_pipeline_marks_a_later_surname_mention():
     (a,) = annotate([text], load_pipeline(), cache=AnnotationCache(":memory:"))
     found = {(text[s:e], label) for s, e, label in a.ents}
     assert {("Kari Nordmann", "PER"), ("Nordmann", "PER"), ("Nordmanns", "PER")} <= found
+
+
+def test_add_rule_component_places_it_after_the_named_one_once(tmp_path):
+    from training.pipeline.store import add_rule_component
+
+    base = spacy.blank("nb")
+    base.add_pipe("sentencizer")
+    base.add_pipe("fritekst_name_mentions", first=True)  # in the wrong place, as after a re-run
+    base.add_pipe("ner", first=True)
+    base.initialize()
+    base.disable_pipe("sentencizer")
+    base.to_disk(tmp_path / "p")
+    add_rule_component(tmp_path / "p", "fritekst_name_mentions", after="sentencizer")
+    loaded = spacy.load(tmp_path / "p")
+    assert loaded.component_names == ["ner", "sentencizer", "fritekst_name_mentions"]
+    assert loaded.disabled == ["sentencizer"]

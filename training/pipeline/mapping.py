@@ -65,9 +65,9 @@ class UDTags:
     feats: str  # `_` when empty, otherwise sorted `Key=Value|...`
 
 
-
 #: NDT functions of a predicative: subject, object, free subject and free object predicative
 PREDICATIVES = frozenset({"SPRED", "OPRED", "FSPRED", "FOPRED"})
+
 
 def _fmt(feats: dict[str, str]) -> str:
     if not feats:
