@@ -15,6 +15,7 @@ from pathlib import Path
 
 import spacy
 
+import nlp.pipeline  # noqa: F401  (registers fritekst's components: the pipeline to edit has them)
 from nlp.compounds import FACTORY, CompoundLemmatizer
 
 from .corpus import read_conll

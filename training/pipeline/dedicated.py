@@ -37,8 +37,6 @@ CONFIGS = {"ner": HERE / "config_ner.cfg", "morphologizer": HERE / "config_morph
 
 def swap(model: Path, name: str, trained: Path, factory_name: str, out: Path, note: str) -> None:
     """`model` with component `name` replaced by `factory_name` from `trained`; order and disabled kept."""
-    import nlp.compounds  # noqa: F401  (registers the compound-lemma component)
-
     pipeline = spacy.load(model)
     source = spacy.load(trained)
     with all_enabled(pipeline) as disabled:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from nlp.pipeline import NN_SUFFIX
+from nlp.pipeline import NN_SUFFIX  # importing nlp.pipeline registers fritekst's components
 
 
 def save_pipeline(nlp, out: Path) -> None:
@@ -61,8 +61,6 @@ def install_varieties(pipeline, names: Sequence[str], nob, nno) -> None:
 def add_rule_component(model: Path, factory: str, after: str) -> None:
     """Add (or re-add) a rule component with no trained state right after `after`, in place."""
     import spacy
-
-    import nlp.pipeline  # noqa: F401  (registers fritekst's components)
 
     pipeline = spacy.load(model)
     with all_enabled(pipeline):

@@ -72,8 +72,6 @@ def finetune(joint: Path, variety: str, work: Path, vectors: Path, max_minutes: 
 
 def assemble(model: Path, nob: Path, nno: Path, out: Path) -> None:
     """`model` with the Bokmål encoder and heads swapped in and the Nynorsk ones added (disabled)."""
-    import nlp.compounds  # noqa: F401  (registers the compound-lemma component)
-
     pipeline = spacy.load(model)
     install_varieties(pipeline, ENCODER, spacy.load(nob), spacy.load(nno))
     pipeline.meta["per_variety_encoders"] = "tok2vec fine-tuned per variety (training/pipeline/variety.py)"
