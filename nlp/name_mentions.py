@@ -40,6 +40,8 @@ def mark_name_mentions(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component(FACTORY)
-def name_mentions(doc: Doc) -> Doc:
-    return mark_name_mentions(doc)
+@Language.factory(FACTORY)
+def make_name_mentions(nlp: Language, name: str):
+    """A factory (not `Language.component`) so that the `spacy_factories` entry point in
+    pyproject.toml lets a plain `spacy.load` of the shipped pipeline find it."""
+    return mark_name_mentions

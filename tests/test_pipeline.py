@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 import spacy
@@ -46,6 +48,18 @@ def test_bundled_model_loads_with_plain_spacy_and_keeps_abbreviations():
         assert [t.text for t in doc] == ["Det", "gjelder", abbr, "alle"], abbr
     # capitalised at sentence start and Nynorsk ones
     assert [t.text for t in raw.make_doc("F.eks. t.d. m.a. osb.")] == ["F.eks.", "t.d.", "m.a.", "osb."]
+
+
+def test_plain_spacy_load_finds_fritekst_components_without_importing_fritekst():
+    # a fresh interpreter that never imports nlp: the components come from the entry points
+    code = ("import sys, spacy; nlp = spacy.load(sys.argv[1]); "
+            "doc = nlp('Kari Nordmann bor i Bergen. Nordmann jobber i NAV.'); "
+            "print('|'.join(f'{e.text}/{e.label_}' for e in doc.ents))")
+    run = subprocess.run([sys.executable, "-c", code, str(models_dir() / DEFAULT_PIPELINE)],
+                         capture_output=True, text=True, timeout=120, cwd="/")
+    assert run.returncode == 0, run.stderr[-2000:]
+    # the name-mention rule ran: the lone surname is the person
+    assert "Nordmann/PER" in run.stdout.strip().split("|")
 
 
 def test_bokmaal_comment_lemmas_pos_and_person(nlp):
