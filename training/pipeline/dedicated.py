@@ -42,7 +42,10 @@ def swap(model: Path, name: str, trained: Path, factory_name: str, out: Path, no
     with all_enabled(pipeline) as disabled:
         # The NER goes before the senter: a predicted sentence boundary inside a name would cut
         # the entity, and the NER learned without boundaries (dev NER F +0.4 nob).
-        before = "senter" if factory_name == "ner" and "senter" in pipeline.component_names else None
+        # An NER already before the senter keeps its place, so the name-mention rule still follows it.
+        names = pipeline.component_names
+        before = ("senter" if factory_name == "ner" and "senter" in names
+                  and (name not in names or names.index(name) > names.index("senter")) else None)
         if put_component(pipeline, name, factory_name, source, before):
             disabled.append(name)  # a new Nynorsk head (e.g. ner_nn), run only for Nynorsk texts
     pipeline.meta.setdefault("dedicated", {})[name] = note
