@@ -25,7 +25,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import compounds, name_mentions  # noqa: F401  (register the compound-lemma and name-mention components)
+from . import compounds, full_stops, name_mentions  # noqa: F401  (register fritekst's components)
 from .errors import ModelError
 from .paths import cache_dir, models_dir
 from .progress import StepCallback

@@ -50,6 +50,35 @@ def test_bundled_model_loads_with_plain_spacy_and_keeps_abbreviations():
     assert [t.text for t in raw.make_doc("F.eks. t.d. m.a. osb.")] == ["F.eks.", "t.d.", "m.a.", "osb."]
 
 
+def test_words_before_a_full_stop_are_not_abbreviations():
+    raw = spacy.load(models_dir() / DEFAULT_PIPELINE, exclude=["ner", "senter"])
+    # spaCy's list had these as abbreviations: a Nynorsk sentence ending "eg." lost its full stop
+    for text, words in [("Det veit eg.", ["Det", "veit", "eg", "."]),
+                        ("Vi har det travelt no.", ["Vi", "har", "det", "travelt", "no", "."]),
+                        ("Han bur i Bergen med mor min.", ["Han", "bur", "i", "Bergen", "med", "mor", "min", "."]),
+                        ("Det er ikkje gjort i.", ["Det", "er", "ikkje", "gjort", "i", "."]),
+                        ("Spør Frp. Dei veit.", ["Spør", "Frp", ".", "Dei", "veit", "."]),
+                        ("Kontakt (IMDi): ja", ["Kontakt", "(", "IMDi", ")", ":", "ja"])]:
+        assert [t.text for t in raw.make_doc(text)] == words, text
+    # fritekst's own abbreviations stay whole, also at the end of a sentence
+    assert [t.text for t in raw.make_doc("Det kostar 40 kr. Vi betaler mv.")] == [
+        "Det", "kostar", "40", "kr.", "Vi", "betaler", "mv."]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("Vi starta i 2006. Då var det få.", ["Vi", "starta", "i", "2006", ".", "Då", "var", "det", "få", "."]),
+    ("Vi fekk 15.000.", ["Vi", "fekk", "15.000", "."]),
+    ("Møtet er 5. mai og 17. Mai.", ["Møtet", "er", "5.", "mai", "og", "17.", "Mai", "."]),
+    ("Han kom på 3. plass.", ["Han", "kom", "på", "3.", "plass", "."]),
+])
+def test_a_full_stop_after_a_number_ends_the_sentence_before_a_capital_or_the_end(nlp, text, words):
+    from nlp.full_stops import split_number_full_stops
+
+    doc = split_number_full_stops(nlp.make_doc(text))
+    assert [t.text for t in doc] == words
+    assert doc.text == text
+
+
 def test_plain_spacy_load_finds_fritekst_components_without_importing_fritekst():
     # a fresh interpreter that never imports nlp: the components come from the entry points
     code = ("import sys, spacy; nlp = spacy.load(sys.argv[1]); "
@@ -88,11 +117,12 @@ def test_variety_heads_pick_bokmaal_or_nynorsk_lemmas(nlp, cache):
     assert has_variety_heads(nlp)
     # plain spaCy runs the Bokmål heads only
     raw = spacy.load(models_dir() / DEFAULT_PIPELINE)
-    assert raw.pipe_names == ["tok2vec", "morphologizer", "trainable_lemmatizer", "ner", "fritekst_name_mentions",
-                              "senter", "fritekst_compound_lemmas"]
+    assert raw.pipe_names == ["fritekst_number_full_stops", "tok2vec", "morphologizer", "trainable_lemmatizer", "ner",
+                              "fritekst_name_mentions", "senter", "fritekst_compound_lemmas"]
     # each variety has an encoder of its own; a Nynorsk text runs the *_nn ones in their place
     assert {"tok2vec_nn", "morphologizer_nn", "trainable_lemmatizer_nn", "senter_nn"} <= set(raw.disabled)
-    assert [n for n, _ in _components(nlp, "nn")] == ["tok2vec_nn", "morphologizer_nn", "trainable_lemmatizer_nn",
+    assert [n for n, _ in _components(nlp, "nn")] == ["fritekst_number_full_stops", "tok2vec_nn", "morphologizer_nn",
+                                                       "trainable_lemmatizer_nn",
                                                        "ner", "fritekst_name_mentions", "senter_nn",
                                                        "fritekst_compound_lemmas"]
     text = "Dei er heilt einige, og vi er ikke det."

@@ -58,13 +58,14 @@ def install_varieties(pipeline, names: Sequence[str], nob, nno) -> None:
                 disabled.append(name + NN_SUFFIX)
 
 
-def add_rule_component(model: Path, factory: str, after: str) -> None:
-    """Add (or re-add) a rule component with no trained state right after `after`, in place."""
+def add_rule_component(model: Path, factory: str, after: str | None = None) -> None:
+    """Add (or re-add) a rule component with no trained state right after `after` (first when
+    None), in place."""
     import spacy
 
     pipeline = spacy.load(model)
     with all_enabled(pipeline):
         if factory in pipeline.component_names:
             pipeline.remove_pipe(factory)
-        pipeline.add_pipe(factory, after=after)
+        pipeline.add_pipe(factory, **({"after": after} if after else {"first": True}))
     save_pipeline(pipeline, model)

@@ -14,7 +14,8 @@ exceptions stored in it; then a NER with a tok2vec of its own, started from weig
 on NoReC (pretrain.py), replaces the shared-tok2vec one (dedicated.py;
 `--dedicated-morphologizers` does the same for the morphologizers); that NER is fine-tuned
 again on gold plus NoReC sentences tagged by an e5-small teacher (training/teacher), the name-mention rule
-(nlp/name_mentions.py) goes after the NER, the compound-lemma table is added (compounds.py),
+(nlp/name_mentions.py) goes after the NER, the number full-stop rule (nlp/full_stops.py) first,
+the compound-lemma table is added (compounds.py),
 and the pipeline is scored on the UD dev file of each variety (`<out>/scores.json`).
 """
 
@@ -162,12 +163,14 @@ def main(argv: list[str] | None = None) -> None:
     dedicated(args, vectors)
     distill(args, vectors)
 
+    from nlp.full_stops import FACTORY as NUMBER_FULL_STOPS
     from nlp.name_mentions import FACTORY as NAME_MENTIONS
 
     from .compounds import add_to_pipeline
     from .store import add_rule_component
 
     add_rule_component(args.out, NAME_MENTIONS, after="ner")  # surname-only mentions of a named person
+    add_rule_component(args.out, NUMBER_FULL_STOPS)  # "i 2006. Då": the full stop ends the sentence
 
     add_to_pipeline(args.out, args.data)  # lemmas for unseen compounds, from NDT train
 

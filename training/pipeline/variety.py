@@ -4,6 +4,8 @@
         --joint runs/vec/model/model-best --variety nob --work runs/vec --max-minutes 25
     ... --variety nno ...
     ... --assemble --model models/norsk_pipeline --out runs/vec/per_variety
+    # or: fine-tune one variety's encoder of an assembled pipeline again and put it back
+    ... --continue-from models/norsk_pipeline --variety nno --out runs/vec/continued --seed 2
 
 The joint model learns from both varieties; fine-tuned on one (tok2vec, morphologizer,
 lemmatizer and senter together) it fits that variety better. Assembled, the Bokmål encoder and
@@ -28,7 +30,9 @@ from pathlib import Path  # noqa: E402
 import spacy  # noqa: E402
 
 from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the training callbacks)
-from .store import install_varieties, save_pipeline  # noqa: E402
+from nlp.pipeline import NN_SUFFIX  # noqa: E402
+
+from .store import all_enabled, install_varieties, put_component, save_pipeline  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 ENCODER = ("tok2vec", "morphologizer", "trainable_lemmatizer", "senter")
@@ -78,6 +82,34 @@ def assemble(model: Path, nob: Path, nno: Path, out: Path) -> None:
     save_pipeline(pipeline, out)
 
 
+def extract(model: Path, variety: str, out: Path) -> Path:
+    """One variety's encoder and heads of an assembled pipeline, under the joint names, as a
+    pipeline of their own (what `finetune` starts from); the listeners find the encoder anew."""
+    pipeline = spacy.load(model)
+    suffix = NN_SUFFIX if variety == "nno" else ""
+    with all_enabled(pipeline) as disabled:
+        for name in list(pipeline.component_names):
+            if name not in {c + suffix for c in ENCODER}:
+                pipeline.remove_pipe(name)
+        if suffix:
+            for name in ENCODER:
+                pipeline.rename_pipe(name + suffix, name)
+        disabled.clear()
+    save_pipeline(pipeline, out)
+    return out
+
+
+def put_back(model: Path, variety: str, trained: Path, out: Path) -> None:
+    """`model` with one variety's encoder and heads replaced by those of `trained`."""
+    pipeline = spacy.load(model)
+    source = spacy.load(trained)
+    suffix = NN_SUFFIX if variety == "nno" else ""
+    with all_enabled(pipeline):
+        for name in ENCODER:
+            put_component(pipeline, name + suffix, name, source)
+    save_pipeline(pipeline, out)
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--joint", type=Path, default=Path("runs/pipeline/model/model-best"))
@@ -91,7 +123,20 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", type=Path)
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--continue-from", type=Path,
+                    help="an assembled pipeline: fine-tune its --variety encoder again, write it to --out")
     args = ap.parse_args(argv)
+    if args.continue_from:
+        start = extract(args.continue_from, args.variety, args.work / f"start_{args.variety}")
+        best = finetune(start, args.variety, args.work, args.vectors or args.continue_from, args.max_minutes,
+                        args.learn_rate, args.seed)
+        put_back(args.continue_from, args.variety, best, args.out)
+        from nlp.eval_pipeline import evaluate_file
+
+        v = args.variety
+        s = evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out))
+        print(json.dumps({v: {k: s[k] for k in ("upos", "morph", "lemma", "sents_f", "ents_f")}}), flush=True)
+        return
     if args.variety:
         finetune(args.joint, args.variety, args.work, args.vectors or args.work / "vectors" / "spacy_vectors",
                  args.max_minutes, args.learn_rate, args.seed)
