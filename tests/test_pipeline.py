@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -194,6 +195,39 @@ def test_missing_damaged_and_unknown_models(tmp_path, monkeypatch):
     monkeypatch.delenv("FRITEKST_PIPELINE", raising=False)
     with pytest.raises(PipelineError, match="not found"):
         load_pipeline()
+
+
+def _install_fake_spacy_package(site, name: str = "nb_fritekst_testpkg") -> str:
+    """Lay out a pipeline as `pip install` lays out nb_core_news_*: a package whose `load()`
+    reads the data folder next to it, and a dist-info folder so spaCy sees it as installed."""
+    pkg = site / name
+    pkg.mkdir(parents=True)
+    blank = spacy.blank("nb")
+    blank.add_pipe("sentencizer")
+    ruler = blank.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": "PER", "pattern": "Kari Nordmann"}])
+    blank.meta.update({"name": name.split("_", 1)[1], "version": "0.0.1"})
+    blank.to_disk(pkg / f"{name}-0.0.1")
+    (pkg / "meta.json").write_text(json.dumps(blank.meta))
+    (pkg / "__init__.py").write_text("from spacy.util import load_model_from_init_py\n\n"
+                                     "def load(**overrides):\n"
+                                     "    return load_model_from_init_py(__file__, **overrides)\n")
+    info = site / f"{name}-0.0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 0.0.1\n")
+    return name
+
+
+def test_an_installed_spacy_package_is_used_by_name(tmp_path):
+    name = _install_fake_spacy_package(tmp_path)
+    code = ("import sys; from nlp.pipeline import annotate, load_pipeline, AnnotationCache; "
+            "nlp = load_pipeline(sys.argv[1]); "
+            "(a,) = annotate(['Kari Nordmann ringte. Ho var nøgd.'], nlp, cache=AnnotationCache(':memory:')); "
+            "print(nlp.meta['name'], len(a.sents), a.ents)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", code, name], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["fritekst_testpkg", "2", "((0,", "13,", "'PER'),)"]
 
 
 def test_env_var_overrides_default(monkeypatch):
