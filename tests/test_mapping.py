@@ -168,3 +168,14 @@ def test_agreement_on_dev_meets_targets():
         a = agreement(DATA, v)
         assert a.sentences > 1800
         assert a.upos >= 99.0 and a.feats >= 97.0, a
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (DATA / "ndt" / "nob" / "train.conll").exists(), reason="shared data not present")
+def test_removed_tokenizer_cases_are_the_ones_ndt_train_writes_as_word_and_full_stop():
+    import spacy
+
+    from training.pipeline.tokenizer_exceptions import NOT_ABBREVIATIONS, not_abbreviations
+
+    found = not_abbreviations(spacy.blank("nb"), [DATA / "ndt" / v / "train.conll" for v in ("nob", "nno")])
+    assert {form for form, _, _ in found} | {"):"} == NOT_ABBREVIATIONS

@@ -75,7 +75,7 @@ def not_abbreviations(nlp: Language, train_files, min_split: int = 2) -> list[tu
             forms = [t.form for t in sent.tokens]
             whole.update(forms)
             split.update(f + "." for f, nxt in zip(forms, forms[1:]) if nxt == ".")
-    keep = {a for a in ABBREVIATIONS} | {a[:1].upper() + a[1:] for a in ABBREVIATIONS}
+    keep = set(ABBREVIATIONS) | {a[:1].upper() + a[1:] for a in ABBREVIATIONS}
     return sorted(((f, whole[f], split[f]) for f in nlp.tokenizer.rules
                    if f.endswith(".") and f not in keep and whole[f] <= 1 and split[f] >= min_split),
                   key=lambda x: -x[2])

@@ -65,12 +65,11 @@ def main(argv: list[str] | None = None) -> None:
     train, dev = args.out / "corpus" / "train", args.out / "corpus" / "dev"
     train.mkdir(parents=True, exist_ok=True)
     dev.mkdir(parents=True, exist_ok=True)
+    counts = {}
     for variety in ("nob", "nno"):
         for copy in range(args.gold_copies):
             shutil.copyfile(args.gold / "train" / f"{variety}.spacy", train / f"{variety}_{copy}.spacy")
         shutil.copyfile(args.gold / "dev" / f"{variety}.spacy", dev / f"{variety}.spacy")
-    counts = {}
-    for variety in ("nob", "nno"):
         words = [r["words"] for r in rows if r["variety"] == variety]
         db = DocBin(store_user_data=False)
         n_ents = 0
