@@ -20,6 +20,7 @@ def npmi(topics: Sequence[Sequence[str]], docs: Sequence[Sequence[str]], top_n: 
     """Mean over topics of the mean NPMI over pairs of its top words (Bouma 2009; -1 when a pair never meets).
 
     Docs are the reference corpus as lemma lists; a pair co-occurs when both terms are in one doc.
+    A topic with fewer than two words scores -1.
     """
     terms = sorted({t for topic in topics for t in topic[:top_n]})
     sets = [set(d) for d in docs]
@@ -42,8 +43,8 @@ def npmi(topics: Sequence[Sequence[str]], docs: Sequence[Sequence[str]], top_n: 
                 pairs.append(1.0)
             else:
                 pairs.append(math.log(pab / (pa * pb)) / -math.log(pab))
-        if pairs:
-            scores.append(sum(pairs) / len(pairs))
+        # a topic with one word has no pair; it scores as if its words never met, not left out
+        scores.append(sum(pairs) / len(pairs) if pairs else -1.0)
     return sum(scores) / len(scores) if scores else float("nan")
 
 

@@ -6,19 +6,21 @@ find new themes among the rest. A multinomial logistic "head" is then fitted on 
 memberships and *is* the assignment rule: `analyze` and `tag` both label comments with
 `transform`, so a saved model tags the file it was fitted on exactly as `analyze` did. The
 final themes are represented by a BERTopic model fitted on that assignment (c-TF-IDF over
-lemmas), which is what gets saved with BERTopic's safetensors serialization.
+lemmas; keywords from `theme_keywords`), which is what gets saved with BERTopic's safetensors
+serialization.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from .codebook import Codebook
 from .labels import make_label
+from .theme_keywords import theme_keywords
 
 OUTLIER = -1
 _EMPTY_DOC = "emptydoc"  # BERTopic's stand-in for a comment with no keyword tokens
@@ -233,7 +235,7 @@ class ThemeModel:
     def _represent(
         self, X: np.ndarray, docs: list[str], labels: np.ndarray, origin: dict[int, str | None]
     ) -> None:
-        """Fit the saved BERTopic on the final assignment: c-TF-IDF keywords and topic vectors."""
+        """Fit the saved BERTopic on the final assignment: c-TF-IDF labels, distinct keywords, topic vectors."""
         from bertopic import BERTopic
         from bertopic.cluster import BaseCluster
         from bertopic.dimensionality import BaseDimensionalityReduction
@@ -252,23 +254,18 @@ class ThemeModel:
         # BERTopic renumbers topics by size when fitted with y; map our ids to its ids.
         fitted = np.asarray(self.bertopic_.topics_)
         ours_to_bertopic = {int(k): int(fitted[labels == k][0]) for k in np.unique(labels)}
-        rows = {bt: i for i, bt in enumerate(sorted(set(fitted.tolist())))}  # c_tf_idf_ rows
         vocab = self.bertopic_.vectorizer_model.get_feature_names_out()
         present = (self.bertopic_.vectorizer_model.transform(docs) > 0).tocsr()
+        picked = theme_keywords(present, labels, [int(k) for k in self.topic_ids_], vocab, self.n_keywords,
+                                skip=(_EMPTY_DOC,))
         self.themes_: list[Theme] = []
         for k in self.topic_ids_:
             bt = ours_to_bertopic.get(int(k))
             topic = self.bertopic_.get_topic(bt) if bt is not None else None
             top = [w for w, _ in (topic or []) if w and w != _EMPTY_DOC]
-            words: list[str] = []
+            words = [w for w, _ in picked[int(k)]] if bt is not None else []
             if bt is not None:
-                members = np.flatnonzero(labels == k)
-                share = np.asarray(present[members].mean(axis=0)).ravel()
-                score = self.bertopic_.c_tf_idf_[rows[bt]].toarray().ravel() * np.sqrt(share)
-                cands = _supported_first(score, np.rint(share * len(members)))
-                words = distinct_terms(vocab[cands], self.n_keywords, skip=(_EMPTY_DOC,),
-                                       share={vocab[i]: float(share[i]) for i in cands})
-                self.bertopic_.topic_representations_[bt] = [(w, float(score[self.bertopic_.vectorizer_model.vocabulary_[w]])) for w in words]
+                self.bertopic_.topic_representations_[bt] = picked[int(k)]
             cb = origin.get(int(k))
             label = names[cb] if cb else make_label(top)
             self.themes_.append(Theme(int(k), label, words, cb))
@@ -323,79 +320,12 @@ class CosineUMAP:
         return self.embedding_
 
 
-#: a keyword should be used by this many of its theme's comments (fewer only where nothing is)
-MIN_KEYWORD_SUPPORT = 3
-
-
-def _supported_first(score: np.ndarray, support: np.ndarray, n: int = 200) -> np.ndarray:
-    """Candidate keywords by score, those used by at least MIN_KEYWORD_SUPPORT comments first.
-
-    c-TF-IDF rewards words specific to a theme, and a phrase from one comment is as specific as
-    it gets ("tatoohjørning julehjørning pilshjørning"): a keyword that few comments use says
-    little about the theme. It stays a candidate, after every supported term.
-    """
-    order = np.argsort(-score, kind="stable")
-    order = order[score[order] > 0]
-    need = min(MIN_KEYWORD_SUPPORT, support.max()) if len(support) else 0
-    ok = support[order] >= need
-    return np.concatenate([order[ok][:n], order[~ok][:n]])
-
-
 def _vectorizer():
     from sklearn.feature_extraction.text import CountVectorizer
 
     # BERTopic fits this on one joined document per topic, so min_df counts topics, not
     # comments: anything above 1 would drop exactly the words specific to one theme.
     return CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 3))
-
-
-#: endings of Norwegian inflected forms (Bokmål and Nynorsk), for keywords the lemmatizer missed
-_INFLECTIONS = ("e", "en", "et", "er", "ene", "a", "ar", "ane", "ne", "t", "te", "s")
-
-
-def _same_word(a: str, b: str) -> bool:
-    """One word, or an inflection of it ("elev" / "elevene", "flyktningteneste" / "flyktningtenesta")."""
-    a, b = a.lower(), b.lower()
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    if len(short) < 3:
-        return False
-    if long.startswith(short) and long[len(short):] in _INFLECTIONS:
-        return True
-    # both inflected from one stem: "tjenesten" / "tjenester"
-    stem = short[:-1] if short[-1:] in "aeiouyæøå" else short
-    return len(stem) >= 4 and long.startswith(stem) and long[len(stem):] in _INFLECTIONS + ("",)
-
-
-def distinct_terms(
-    ranked: Sequence[str], k: int, skip: Sequence[str] = (), share: Mapping[str, float] | None = None
-) -> list[str]:
-    """The first k terms that repeat no word of an earlier term: no "samarbeid", "samarbeid IMDi".
-
-    A phrase that contains every earlier term it overlaps takes their place ("kontroll" and
-    "negativ sosial" become "negativ sosial kontroll") when it accounts for at least half of
-    their uses (`share`: fraction of the theme's comments using a term), so a common phrase is
-    not cut short while a rare one does not displace the word most comments use.
-    """
-    out: list[str] = []
-    for term in ranked:
-        if term in skip:
-            continue
-        words = term.split()
-        clash = [i for i, c in enumerate(out) if any(_same_word(p, q) for p in words for q in c.split())]
-        if not clash:
-            if len(out) == k:
-                break
-            out.append(term)
-            continue
-        covered = all(any(_same_word(q, p) for p in words) for i in clash for q in out[i].split())
-        common = share is None or all(share.get(term, 0.0) >= 0.5 * share.get(out[i], 0.0) for i in clash)
-        if covered and common and len(words) > 1:
-            out[clash[0]] = term
-            for i in reversed(clash[1:]):
-                del out[i]
-    return out[:k]
 
 
 def _zscore_columns(sim: np.ndarray) -> np.ndarray:

@@ -32,3 +32,8 @@ def test_phrases_count_only_where_contiguous():
 def test_diversity_counts_unique_words():
     assert diversity([["a", "b"], ["a", "c"]]) == pytest.approx(3 / 4)
     assert diversity([["a b", "c"], ["d"]]) == pytest.approx(1.0)
+
+
+def test_a_one_word_topic_counts_as_never_meeting():
+    # left out, it would raise the mean of a model that gives some themes one keyword
+    assert npmi([["skole", "elev"], ["bolig"]], DOCS) == pytest.approx((1.0 - 1.0) / 2)

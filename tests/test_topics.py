@@ -6,7 +6,8 @@ import pytest
 from nlp.codebook import Codebook, CodebookTheme
 from nlp.labels import distinct_keywords, make_label
 from nlp.quotes import select_quotes
-from nlp.topics import MIN_KEYWORD_SUPPORT, OUTLIER, ThemeModel, _supported_first, adaptive_params, distinct_terms
+from nlp.theme_keywords import MIN_KEYWORD_SUPPORT, distinct_terms, theme_keywords
+from nlp.topics import OUTLIER, ThemeModel, adaptive_params
 
 WORDS = {
     0: ["tilskudd", "økonomi", "midler", "budsjett"],
@@ -151,10 +152,34 @@ def test_cosine_umap_on_exact_distances_matches_umap_cosine_neighbours():
     assert adjusted_rand_score(y, KMeans(3, n_init=10, random_state=0).fit_predict(emb)) > 0.95
 
 
-def test_keywords_used_by_few_comments_come_after_supported_ones():
-    # a one-comment phrase has the highest c-TF-IDF but ranks after every supported term
-    score = np.array([0.9, 0.5, 0.4, 0.0, 0.3])
-    support = np.array([1, MIN_KEYWORD_SUPPORT, 10, 50, MIN_KEYWORD_SUPPORT - 1])
-    assert _supported_first(score, support).tolist() == [1, 2, 0, 4]  # zero-score term left out
-    # where no term reaches the bar, the most used ones lead
-    assert _supported_first(score[:3], np.array([1, 2, 1])).tolist() == [1, 0, 2]
+def _present(docs):
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    cv = CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 3))
+    return (cv.fit_transform(docs) > 0).tocsr(), cv.get_feature_names_out()
+
+
+def test_theme_keywords_name_one_theme_each_and_need_support():
+    # "samarbeid" is in most comments of both themes (an inflection in theme 1), "engang" in one comment
+    docs = (["samarbeid bolig bosetting"] * 6 + ["samarbeid bolig"] * 2 + ["bolig engang"]
+            + ["samarbeidet tilskudd midler"] * 5 + ["tilskudd budsjett"] * 3)
+    labels = np.array([0] * 9 + [1] * 8)
+    present, vocab = _present(docs)
+    kw = theme_keywords(present, labels, [0, 1], vocab, k=10)
+    words = {t: [w for term, _ in kw[t] for w in term.split()] for t in kw}
+    assert "bolig" in words[0] and "tilskudd" in words[1]
+    assert "engang" not in words[0]  # used by 1 comment of 9
+    shared = [w for w in words[0] if any(w.startswith(v[:6]) or v.startswith(w[:6]) for v in words[1])]
+    assert shared == [], kw  # samarbeid / samarbeidet names one theme only
+    assert all(0 < r <= 1 for t in kw for _, r in kw[t])
+
+
+def test_theme_keywords_prefer_terms_that_occur_together():
+    # theme 0: "bolig" leads; "vedtak" goes with it in the same comments, "flyktning" never does
+    docs = (["bolig vedtak"] * 4 + ["bolig"] * 2 + ["flyktning"] * 4 + ["annet tema"] * 10)
+    labels = np.array([0] * 10 + [1] * 10)
+    present, vocab = _present(docs)
+    kw = theme_keywords(present, labels, [0, 1], vocab, k=2)
+    assert [t for t, _ in kw[0]][0] in ("bolig", "bolig vedtak")
+    terms = [t for t, _ in kw[0]]
+    assert "flyktning" not in terms[:1]
