@@ -12,8 +12,8 @@ fewer keywords, which says something true about it.
 
 The relevance weight was chosen on 30,000 NoReC dev sentences disjoint from the benchmark's
 (`benchmarks/RESULTS.md`, "Topic quality"). Against the per-theme c-TF-IDF ranking it replaced,
-on the benchmark's 72 themes: NPMI in the fitted sentences -0.498 -> -0.358, on unseen
-sentences -0.446 -> -0.454 (tuning set) and -0.439 -> -0.456 (held-out), diversity 0.752 -> 1.000.
+on the benchmark's 72 themes: NPMI in the fitted sentences -0.498 -> -0.367, on unseen
+sentences -0.446 -> -0.461 (tuning set) and -0.439 -> -0.463 (held-out), diversity 0.752 -> 1.000.
 """
 
 from __future__ import annotations
