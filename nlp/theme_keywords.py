@@ -8,7 +8,7 @@ co-occurrence (NPMI, in the whole fitted corpus) with the keywords it already ha
 an inflection of it, names one theme only: where several themes use "film" or "IMDi", it goes
 to the theme that ranks it highest when its turn comes, and the others are described by what
 they have of their own. A theme whose words all belong better to other themes ends up with
-fewer keywords, which says something true about it.
+fewer keywords, which says something true about it (never none: it keeps its best term, shared).
 
 The relevance weight was chosen on 30,000 NoReC dev sentences disjoint from the benchmark's
 (`benchmarks/RESULTS.md`, "Topic quality"). Against the per-theme c-TF-IDF ranking it replaced,
@@ -144,11 +144,14 @@ def theme_keywords(
     cands: dict[int, list[tuple[str, int, float]]] = {}
     coh: dict[int, np.ndarray] = {}
     sizes: dict[int, int] = {}
+    fallback: dict[int, tuple[str, float] | None] = {}
     for t in theme_ids:
         members = np.flatnonzero(labels == t)
         sizes[t] = len(members)
         rel, dft = _relevance(present, members) if len(members) else (np.zeros(len(vocab)), np.zeros(len(vocab)))
         c = _candidates(rel, dft, vocab, skip) if len(members) else []
+        used = [int(i) for i in np.argsort(-dft, kind="stable") if dft[i] > 0 and vocab[i] not in skip]
+        fallback[t] = (str(vocab[used[0]]), 0.0) if used else None
         top = max((r for _, _, r in c), default=1.0) or 1.0
         cands[t] = [(term, col, r / top) for term, col, r in c]
         coh[t] = _npmi(present[:, [col for _, col, _ in c]]) if c else np.zeros((0, 0))
@@ -175,4 +178,9 @@ def theme_keywords(
                 for t2, j2, w2 in by_prefix.get(w.lower()[:3], ()):
                     if free[t2][j2] and _same_word(w, w2):
                         free[t2][j2] = False
-    return {t: [(cands[t][j][0], cands[t][j][2]) for j in chosen[t]] for t in theme_ids}
+    out = {t: [(cands[t][j][0], cands[t][j][2]) for j in chosen[t]] for t in theme_ids}
+    for t in theme_ids:
+        # every word taken by larger themes, or none over-represented: still say what it is about
+        if not out[t] and (cands[t] or fallback[t]):
+            out[t] = [(cands[t][0][0], cands[t][0][2])] if cands[t] else [fallback[t]]
+    return out

@@ -183,3 +183,11 @@ def test_theme_keywords_prefer_terms_that_occur_together():
     assert [t for t, _ in kw[0]][0] in ("bolig", "bolig vedtak")
     terms = [t for t, _ in kw[0]]
     assert "flyktning" not in terms[:1]
+
+def test_a_theme_whose_words_are_all_taken_keeps_its_best_one():
+    docs = ["bolig bosetting"] * 8 + ["bolig"] * 3
+    labels = np.array([0] * 8 + [1] * 3)
+    present, vocab = _present(docs)
+    kw = theme_keywords(present, labels, [0, 1], vocab, k=5)
+    assert "bolig" in [w for term, _ in kw[0] for w in term.split()]
+    assert [t for t, _ in kw[1]] == ["bolig"]
