@@ -82,10 +82,9 @@ RELEVANCE_WEIGHT = 0.3
 N_CANDIDATES = 60
 
 
-def _relevance(present: sp.csr_matrix, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _relevance(present: sp.csr_matrix, df: np.ndarray, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per term: share of the theme's comments using it x log of how over-represented it is there."""
     n = present.shape[0]
-    df = np.asarray(present.sum(axis=0)).ravel()
     dft = np.asarray(present[members].sum(axis=0)).ravel()
     share = dft / max(len(members), 1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -141,6 +140,7 @@ def theme_keywords(
     present = sp.csr_matrix(present, dtype=np.float32)
     present.data[:] = 1.0
     labels = np.asarray(labels)
+    df = np.asarray(present.sum(axis=0)).ravel()
     cands: dict[int, list[tuple[str, int, float]]] = {}
     coh: dict[int, np.ndarray] = {}
     sizes: dict[int, int] = {}
@@ -148,7 +148,7 @@ def theme_keywords(
     for t in theme_ids:
         members = np.flatnonzero(labels == t)
         sizes[t] = len(members)
-        rel, dft = _relevance(present, members) if len(members) else (np.zeros(len(vocab)), np.zeros(len(vocab)))
+        rel, dft = _relevance(present, df, members) if len(members) else (np.zeros(len(vocab)), np.zeros(len(vocab)))
         c = _candidates(rel, dft, vocab, skip) if len(members) else []
         used = [int(i) for i in np.argsort(-dft, kind="stable") if dft[i] > 0 and vocab[i] not in skip]
         fallback[t] = (str(vocab[used[0]]), 0.0) if used else None
