@@ -141,17 +141,18 @@ def theme_keywords(
     present.data[:] = 1.0
     labels = np.asarray(labels)
     df = np.asarray(present.sum(axis=0)).ravel()
+    skipped = np.isin(vocab, list(skip))
     cands: dict[int, list[tuple[str, int, float]]] = {}
     coh: dict[int, np.ndarray] = {}
     sizes: dict[int, int] = {}
-    fallback: dict[int, tuple[str, float] | None] = {}
+    most_used: dict[int, str | None] = {}
     for t in theme_ids:
         members = np.flatnonzero(labels == t)
         sizes[t] = len(members)
-        rel, dft = _relevance(present, df, members) if len(members) else (np.zeros(len(vocab)), np.zeros(len(vocab)))
-        c = _candidates(rel, dft, vocab, skip) if len(members) else []
-        used = [int(i) for i in np.argsort(-dft, kind="stable") if dft[i] > 0 and vocab[i] not in skip]
-        fallback[t] = (str(vocab[used[0]]), 0.0) if used else None
+        rel, dft = _relevance(present, df, members)
+        c = _candidates(rel, dft, vocab, skip)
+        counts = np.where(skipped, 0, dft)
+        most_used[t] = str(vocab[counts.argmax()]) if len(counts) and counts.max() > 0 else None
         top = max((r for _, _, r in c), default=1.0) or 1.0
         cands[t] = [(term, col, r / top) for term, col, r in c]
         coh[t] = _npmi(present[:, [col for _, col, _ in c]]) if c else np.zeros((0, 0))
@@ -181,6 +182,8 @@ def theme_keywords(
     out = {t: [(cands[t][j][0], cands[t][j][2]) for j in chosen[t]] for t in theme_ids}
     for t in theme_ids:
         # every word taken by larger themes, or none over-represented: still say what it is about
-        if not out[t] and (cands[t] or fallback[t]):
-            out[t] = [(cands[t][0][0], cands[t][0][2])] if cands[t] else [fallback[t]]
+        if not out[t] and cands[t]:
+            out[t] = [(cands[t][0][0], cands[t][0][2])]
+        elif not out[t] and most_used[t]:
+            out[t] = [(most_used[t], 0.0)]
     return out
