@@ -146,9 +146,11 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     if len(fit_rows) < 3:
         from .errors import InputError
 
+        wordless = sum(1 for t, na in zip(prep.tokens, prep.cleaned.is_nonanswer) if not na and not t)
         raise InputError(
-            f"{survey.source}: only {len(fit_rows)} distinct substantive comments in column "
-            f"'{survey.text_column}'; at least 3 are needed to find themes"
+            f"{survey.source}: only {len(fit_rows)} distinct substantive comments with words in column "
+            f"'{survey.text_column}'" + (f" ({wordless} hold only numbers or symbols)" if wordless else "")
+            + "; at least 3 are needed to find themes"
         )
     codebook_vectors = None
     if options.codebook is not None:
@@ -162,6 +164,7 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
         "encoder_spec": options.encoder,
         "pipeline": prep.pipeline_name,
         "pipeline_spec": options.pipeline,
+        "embedding_dim": int(prep.embeddings.shape[1]),
         "parameters": {
             "seed": options.seed, "min_topic_size": options.min_topic_size,
             "codebook": options.codebook.to_dict() if options.codebook else None,
@@ -189,6 +192,11 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
             f"model was fitted with encoder {saved.metadata.get('encoder')!r} but this run uses "
             f"{prep.encoder_name!r}; themes would not match"
         )
+    if saved.coef.shape[1] != prep.embeddings.shape[1]:
+        raise ModelError(
+            f"model's assignment head takes {saved.coef.shape[1]} dimensions but encoder "
+            f"{prep.encoder_name!r} gives {prep.embeddings.shape[1]}; refit it with `fritekst analyze`"
+        )
     return _assemble(survey, prep, saved.theme_model(), saved.edits, saved.metadata, options, with_quotes=False)
 
 
@@ -197,12 +205,13 @@ def _pipeline_name(nlp) -> str:
 
 
 def _fit_rows(prep: Prepared) -> np.ndarray:
-    """Substantive comments, each distinct text once (duplicates would fake dense themes)."""
+    """Substantive comments with content words, each distinct text once (duplicates would fake
+    dense themes; a comment of only numbers or symbols has nothing to find a theme in)."""
     seen: set[str] = set()
     rows = []
-    for i, (text, nonanswer) in enumerate(zip(prep.safe_text, prep.cleaned.is_nonanswer)):
+    for i, (text, nonanswer, tokens) in enumerate(zip(prep.safe_text, prep.cleaned.is_nonanswer, prep.tokens)):
         key = text.lower()
-        if nonanswer or key in seen:
+        if nonanswer or not tokens or key in seen:
             continue
         seen.add(key)
         rows.append(i)
@@ -221,7 +230,9 @@ def _assemble(
     nonanswer = np.asarray(prep.cleaned.is_nonanswer, dtype=bool)
     topic_id = np.full(n, NONANSWER, dtype=int)
     score = np.zeros(n, dtype=np.float32)
-    sub = np.flatnonzero(~nonanswer)
+    wordless = np.array([not t for t in prep.tokens], dtype=bool)
+    sub = np.flatnonzero(~nonanswer & ~wordless)
+    topic_id[~nonanswer & wordless] = OUTLIER  # kept, without a theme: nothing to assign it by
     if len(sub):
         ids, sc = model.transform(prep.embeddings[sub])
         topic_id[sub], score[sub] = ids, sc

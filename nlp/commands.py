@@ -29,6 +29,9 @@ def add_analyze(sub) -> None:
     p.add_argument("--min-topic-size", type=int, help="smallest theme (default: scaled to the data)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", default="fritekst-out", help="output folder (default: fritekst-out)")
+    p.add_argument("--force", action="store_true",
+                   help="replace the previous run in a non-empty --out folder (its edits are kept "
+                        "as edits.previous.json)")
     p.set_defaults(func=run_analyze)
 
 
@@ -50,8 +53,10 @@ def run_analyze(args) -> int:
     from .analyze import AnalyzeOptions, analyze
     from .codebook import load_codebook
     from .io import load_survey
+    from .out_paths import check_run_folder
     from .outputs import write_analysis
 
+    check_run_folder(args.out, [args.input], force=args.force)  # before any work
     survey = load_survey(args.input, args.text_column, args.id_column, args.group_columns, args.sheet)
     options = AnalyzeOptions(
         codebook=load_codebook(args.codebook) if args.codebook else None, encoder=args.encoder,
@@ -61,7 +66,7 @@ def run_analyze(args) -> int:
     progress = _progress(args)
     result = analyze(survey, options, progress)
     progress.close()
-    out = write_analysis(result, args.out, survey.group_columns)
+    out = write_analysis(result, args.out, survey.group_columns, force=args.force)
     c = result.comments
     print(
         f"{len(c)} comments, {int(c['is_nonanswer'].sum())} non-answers, {len(result.themes)} themes, "
@@ -75,15 +80,17 @@ def run_tag(args) -> int:
     from .analyze import AnalyzeOptions, tag
     from .io import load_survey
     from .model_store import load_model
+    from .out_paths import check_table_file
     from .outputs import write_tagged
 
+    out = Path(args.out) if args.out else Path(args.input).with_name(Path(args.input).stem + "-tagged.xlsx")
+    check_table_file(out, [args.input], not_inside=[args.model])  # before any work
     saved = load_model(args.model)
     survey = load_survey(args.input, args.text_column, args.id_column, args.group_columns, args.sheet)
     options = AnalyzeOptions(pipeline=args.pipeline, keep_original=args.keep_original)
     progress = _progress(args)
     result = tag(survey, saved, options, progress)
     progress.close()
-    out = Path(args.out) if args.out else Path(args.input).with_name(Path(args.input).stem + "-tagged.xlsx")
     write_tagged(result, out)
     print(f"{len(result.comments)} comments tagged -> {out}", file=sys.stderr)
     return 0

@@ -1,12 +1,17 @@
 """Analyst edits to fitted themes: rename, merge, move a comment; applied after assignment.
 
 Edits are data, not code: a JSON-able log that `tag` replays on new rounds and the app can undo.
+`Edits.from_dict` accepts only the structure `to_dict` writes, and `Edits.validate` checks the
+log against a model's themes (what `load_model` does with `edits.json`): a malformed or foreign
+log raises ValueError with a one-line reason.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+from typing import Iterable
 
 import numpy as np
 
@@ -34,11 +39,55 @@ class Edits:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Edits":
-        return cls(
-            renames={int(k): str(v) for k, v in (data.get("renames") or {}).items()},
-            merges={int(k): int(v) for k, v in (data.get("merges") or {}).items()},
-            moves={str(k): int(v) for k, v in (data.get("moves") or {}).items()},
-        )
+        """The log `to_dict` wrote; ValueError (one line) for anything else."""
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a JSON object, not {_kind(data)}")
+        unknown = sorted(set(map(str, data)) - {"renames", "merges", "moves"})
+        if unknown:
+            raise ValueError(f"unknown entry '{unknown[0]}' (expected renames, merges, moves)")
+        parts = {}
+        for part in ("renames", "merges", "moves"):
+            value = data.get(part) or {}
+            if not isinstance(value, dict):
+                raise ValueError(f"'{part}' must be an object, not {_kind(value)}")
+            parts[part] = value
+        renames, merges, moves = {}, {}, {}
+        for k, v in parts["renames"].items():
+            if not isinstance(v, str):
+                raise ValueError(f"renames: the name of theme {k!r} must be text, not {_kind(v)}")
+            renames[_theme_id(k, "renames")] = v
+        for k, v in parts["merges"].items():
+            merges[_theme_id(k, "merges")] = _theme_id(v, "merges")
+        for k, v in parts["moves"].items():
+            if not isinstance(k, str) or not _TEXT_ID.fullmatch(k):
+                raise ValueError(f"moves: {k!r} is not a comment key (16 hex digits)")
+            moves[k] = _theme_id(v, "moves")
+        return cls(renames=renames, merges=merges, moves=moves)
+
+    def validate(self, theme_ids: Iterable[int]) -> "Edits":
+        """Check the log against a model's themes; ValueError names the first entry that does not fit."""
+        ids = {int(t) for t in theme_ids}
+        for k in self.renames:
+            if k not in ids:
+                raise ValueError(f"renames theme {k}, which does not exist")
+        for k, v in self.merges.items():
+            for theme in (k, v):
+                if theme not in ids:
+                    raise ValueError(f"merges theme {k} into {v}, but theme {theme} does not exist")
+            if k == v:
+                raise ValueError(f"merges theme {k} into itself")
+        for k in self.merges:
+            seen = {k}
+            theme = self.merges[k]
+            while theme in self.merges:
+                if theme in seen:
+                    raise ValueError(f"merges go round in a circle (theme {k})")
+                seen.add(theme)
+                theme = self.merges[theme]
+        for k, v in self.moves.items():
+            if v != OUTLIER and v not in ids:
+                raise ValueError(f"moves a comment to theme {v}, which does not exist")
+        return self
 
     def target(self, theme: int) -> int:
         """Follow merge chains (a merged into b merged into c gives c)."""
@@ -59,3 +108,22 @@ class Edits:
 
     def label(self, theme: int, default: str) -> str:
         return self.renames.get(theme, default)
+
+
+_TEXT_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "text", type(None): "null", bool: "true/false"}.get(
+        type(value), type(value).__name__)
+
+
+def _theme_id(value, part: str) -> int:
+    """A theme id as JSON holds it: an integer, or (as an object key) its decimal text."""
+    if isinstance(value, bool):
+        raise ValueError(f"{part}: {value!r} is not a theme id")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
+        return int(value)
+    raise ValueError(f"{part}: {value!r} is not a theme id")

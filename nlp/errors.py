@@ -11,3 +11,7 @@ class InputError(FritekstError):
 
 class ModelError(FritekstError):
     """A saved model folder or pipeline is missing, damaged or from an incompatible version."""
+
+
+class OutputError(InputError):
+    """An output path cannot be written, or writing it would destroy something unasked."""

@@ -13,6 +13,7 @@ at the right spreadsheet row (id = spreadsheet row - 1).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import difflib
@@ -27,6 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import InputError
+from .safe_cells import XLSX_OPTIONS, escape_cell, neutralise_frame
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 WRITABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
@@ -67,8 +69,9 @@ class _RawTable:
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     """Read a CSV/TSV/TXT, XLSX/XLSM or Parquet file with every column as text.
 
-    Missing cells become ``""``; no types are inferred. The first non-empty row is the header
-    (required). ``sheet`` picks an Excel sheet by name (default: the first sheet) and is
+    Missing cells become ``""``, and so do cells that only say "missing" (``NaN``, ``nan``,
+    ``N/A``, ``#N/A``, ``NA``, ``null``, ``None``, any case); no types are inferred. The first
+    non-empty row is the header (required). ``sheet`` picks an Excel sheet by name (default: the first sheet) and is
     ignored for other formats. A header-only file gives an empty frame; an empty file raises.
     """
     return _read_raw(path, sheet).frame()
@@ -273,8 +276,10 @@ def _assemble(
         raise InputError(f"{source}: the file is empty (no header row)")
     header = [_clean_header(c) for c in records[start]]
     body = [
-        (list(record), index + 1)
-        for index, record in enumerate(records[start + 1 :], start=start + 1)
+        (record, index + 1)
+        for index, record in enumerate(
+            ([_blank_if_missing(c) for c in r] for r in records[start + 1 :]), start=start + 1
+        )
         if any(c.strip() for c in record)
     ]
     if extend_header:
@@ -306,6 +311,15 @@ def _assemble(
     if not header:
         raise InputError(f"{source}: the header row has no column names")
     return _RawTable(header, rows, numbers, header_row=start + 1, details=details)
+
+
+#: whole-cell spellings of "no value" written by pandas, R, Excel and databases
+MISSING_MARKERS = frozenset({"nan", "n/a", "#n/a", "na", "null", "none"})
+
+
+def _blank_if_missing(cell: str) -> str:
+    """``""`` for a data cell that only says "missing" (NaN, N/A, #N/A, NA, null, None)."""
+    return "" if cell.strip().casefold() in MISSING_MARKERS else cell
 
 
 def _used_width(record: Sequence[str]) -> int:
@@ -598,19 +612,23 @@ def load_survey(
 # --------------------------------------------------------------------- writing
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def write_table(df: pd.DataFrame, path: str | Path) -> None:
     """Write ``df`` by suffix: .csv (UTF-8 with BOM, comma, opens cleanly in Excel), .tsv,
     .xlsx or .parquet. The index is not written.
 
-    In .xlsx, text cells are always stored as text, never as formulas; text that starts with
-    ``= + - @`` gets Excel's quote prefix (the "leading apostrophe", stored as cell style, so
-    the value itself is unchanged) and cannot turn into a formula when edited. Control
+    CSV, TSV and XLSX are formula-safe (:mod:`nlp.safe_cells`): text cells and headers that
+    start with ``= + - @``, a tab or a carriage return get a leading ``'``; number columns are
+    untouched. In .xlsx, text is also always stored as text (never a formula or link), control
     characters that XML forbids are removed and cells are cut at Excel's 32,767 characters.
-    CSV keeps values byte-for-byte, as it is the machine-readable output.
+    Parquet keeps the text exactly (it is the machine-readable output). The file is written
+    beside the target and moved into place, so a failure never leaves a half-written file or
+    destroys the previous one.
     """
+    import os
+    import uuid
+
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITABLE_SUFFIXES:
@@ -618,29 +636,41 @@ def write_table(df: pd.DataFrame, path: str | Path) -> None:
             f"{path.name}: cannot write '{path.suffix or '(none)'}' files "
             f"(supported: {', '.join(WRITABLE_SUFFIXES)})"
         )
+    if path.is_dir():
+        raise InputError(f"{path.name}: is a folder, not a file ({path})")
+    tmp: Path | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if suffix == ".csv":
-            df.to_csv(path, index=False, encoding="utf-8-sig")
-        elif suffix == ".tsv":
-            df.to_csv(path, index=False, sep="\t", encoding="utf-8")
-        elif suffix == ".parquet":
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+        if suffix == ".parquet":
             out = df.reset_index(drop=True)
             out.columns = [str(c) for c in out.columns]
-            out.to_parquet(path, index=False)
+            out.to_parquet(tmp, index=False)
+        elif suffix == ".csv":  # CRLF (RFC 4180): a lone "\r" in a text is then quoted, not a line break
+            neutralise_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        elif suffix == ".tsv":
+            neutralise_frame(df).to_csv(tmp, index=False, sep="\t", encoding="utf-8", lineterminator="\r\n")
         else:
-            _write_xlsx(df, path)
+            _write_xlsx(df, tmp, path.name)
+        os.replace(tmp, path)
+        tmp = None
     except InputError:
         raise
     except Exception as exc:  # OSError, xlsxwriter's FileCreateError, pyarrow type errors
         raise InputError(f"{path.name}: cannot write file ({_reason(exc)})") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
 
 def _xlsx_text(value: str) -> str:
-    return _ILLEGAL_XML.sub("", value)[:_EXCEL_MAX_CHARS]
+    """Text as an XLSX cell holds it: XML-illegal characters removed, formula-escaped, cut."""
+    return escape_cell(_ILLEGAL_XML.sub("", value))[:_EXCEL_MAX_CHARS]
 
 
-def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
+def _write_xlsx(df: pd.DataFrame, path: Path, shown: str) -> None:
+    """``df`` as one sheet; text cells always as text, escaped by `_xlsx_text`."""
     import math
 
     import numpy as np
@@ -648,18 +678,13 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
 
     if len(df) + 1 > _EXCEL_MAX_ROWS:
         raise InputError(
-            f"{path.name}: {len(df)} rows do not fit in an Excel sheet "
+            f"{shown}: {len(df)} rows do not fit in an Excel sheet "
             f"(max {_EXCEL_MAX_ROWS - 1}); write .csv or .parquet instead"
         )
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-         "nan_inf_to_errors": True},
-    )
+    wb = xlsxwriter.Workbook(str(path), {**XLSX_OPTIONS, "nan_inf_to_errors": True})
     try:
         ws = wb.add_worksheet("data")
         bold = wb.add_format({"bold": True})
-        quoted = wb.add_format({"quote_prefix": True})
         for c, name in enumerate(df.columns):
             ws.write_string(0, c, _xlsx_text(str(name)), bold)
         for c, (_, column) in enumerate(df.items()):
@@ -675,11 +700,8 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
                 ):
                     ws.write_number(r, c, float(value))
                 else:
-                    text = _xlsx_text(value if isinstance(value, str) else _excel_text(value))
-                    if text.startswith(_FORMULA_START):
-                        ws.write_string(r, c, text, quoted)
-                    else:
-                        ws.write_string(r, c, text)
+                    text = value if isinstance(value, str) else _excel_text(value)
+                    ws.write_string(r, c, _xlsx_text(text))
         ws.freeze_panes(1, 0)
     finally:
         wb.close()

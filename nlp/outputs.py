@@ -1,4 +1,8 @@
-"""Writing an analysis to disk, and reading a saved run back (for the app)."""
+"""Writing an analysis to disk, and reading a saved run back (for the app).
+
+Every CSV/XLSX cell is formula-safe (`nlp.safe_cells`); a run folder is written beside its
+target and moved into place when complete (`nlp.out_paths.staged_folder`).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,11 @@ from .analyze import Analysis, ThemeInfo
 from .errors import InputError
 from .io import write_table
 from .model_store import load_model, save_model
+from .out_paths import staged_folder
+from .safe_cells import XLSX_OPTIONS, neutralise_frame, unescape_cell
+
+#: in a run folder replaced with --force: the analyst's edits to the previous run's themes
+PREVIOUS_EDITS = "edits.previous.json"
 from .summary import sentiment_by_theme, theme_shares
 
 
@@ -56,20 +65,42 @@ def sheet_name(name: str, existing: dict) -> str:
 
 
 def write_summary(analysis: Analysis, path: Path, group_columns: list[str]) -> None:
-    with pd.ExcelWriter(path, engine="xlsxwriter") as writer:
+    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
         for name, frame in summary_sheets(analysis, group_columns).items():
-            frame.to_excel(writer, sheet_name=name, index=False)
+            neutralise_frame(frame).to_excel(writer, sheet_name=name, index=False)
 
 
-def write_analysis(analysis: Analysis, out_dir: str | Path, group_columns: list[str]) -> Path:
+def write_analysis(analysis: Analysis, out_dir: str | Path, group_columns: list[str], force: bool = False) -> Path:
+    """Write a run folder atomically. A non-empty ``out_dir`` needs ``force`` and must hold a run.
+
+    The new run starts without edits (its themes are new); the analyst's edits to the run it
+    replaces are kept beside it as ``edits.previous.json`` for reference.
+    """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    write_table(analysis.comments, out / "comments.parquet")
-    write_table(analysis.comments, out / "comments.xlsx")
-    topics_table(analysis).to_csv(out / "topics.csv", index=False, encoding="utf-8")
-    write_summary(analysis, out / "summary.xlsx", group_columns)
-    save_model(out / "model", analysis.model, analysis.metadata, analysis.edits)
+    with staged_folder(out, force) as stage:
+        write_table(analysis.comments, stage / "comments.parquet")
+        write_table(analysis.comments, stage / "comments.xlsx")
+        write_table(topics_table(analysis), stage / "topics.csv")
+        write_summary(analysis, stage / "summary.xlsx", group_columns)
+        save_model(stage / "model", analysis.model, analysis.metadata, analysis.edits)
+        _keep_previous_edits(out, stage)
     return out
+
+
+def _keep_previous_edits(old_run: Path, new_run: Path) -> None:
+    """Copy the replaced run's edits (if it had any) to ``edits.previous.json`` of the new run."""
+    import shutil
+
+    edits = old_run / "model" / "edits.json"
+    try:
+        doc = json.loads(edits.read_text(encoding="utf-8"))
+        empty = isinstance(doc, dict) and not any(doc.values())
+    except (OSError, ValueError):
+        empty = not edits.is_file()
+    if not empty:
+        shutil.copyfile(edits, new_run / PREVIOUS_EDITS)
+    elif (old_run / PREVIOUS_EDITS).is_file():
+        shutil.copyfile(old_run / PREVIOUS_EDITS, new_run / PREVIOUS_EDITS)
 
 
 def write_tagged(analysis: Analysis, path: str | Path) -> Path:
@@ -87,7 +118,7 @@ def read_run(out_dir: str | Path) -> tuple[pd.DataFrame, list[ThemeInfo], dict]:
             raise InputError(f"{out}: not an analyze output folder ({name} is missing)")
     saved = load_model(out / "model")
     comments = pd.read_parquet(out / "comments.parquet")
-    topics = pd.read_csv(out / "topics.csv", dtype={"quote_ids": str}, keep_default_na=False)
+    topics = pd.read_csv(out / "topics.csv", dtype=str, keep_default_na=False).map(unescape_cell)
     themes = [
         ThemeInfo(int(r.topic_id), str(r.label), [k for k in str(r.keywords).split(", ") if k], int(r.size),
                   float(r.share), json.loads(r.quote_ids or "[]"), r.codebook_id or None)

@@ -17,13 +17,37 @@ pytestmark = pytest.mark.slow
 GROUPS = ["Rolle", "Fylke", "År", "Spørsmål"]
 
 
+def cli(*argv: str) -> subprocess.CompletedProcess:
+    """`fritekst ...` in a fresh interpreter, as a user runs it (stderr as printed)."""
+    return subprocess.run([sys.executable, "-m", "nlp.cli", *argv], capture_output=True, text=True)
+
+
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run")
-    code = main(["analyze", str(SAMPLE), "--text-column", "Svar", "--id-column", "Svar-ID",
-                 "--group-columns", *GROUPS, "--out", str(out), "--quiet"])
-    assert code == 0
-    return out
+def analyzed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "out"
+    proc = cli("analyze", str(SAMPLE), "--text-column", "Svar", "--id-column", "Svar-ID",
+               "--group-columns", *GROUPS, "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    return out, proc.stderr
+
+
+@pytest.fixture(scope="module")
+def run(analyzed):
+    return analyzed[0]
+
+
+def third_party_noise(stderr: str) -> list[str]:
+    """stderr lines that are not fritekst's own one-line summary: warnings, log records, tracebacks."""
+    return [line for line in stderr.splitlines()
+            if re.search(r"warn|traceback|deprecat", line, re.I) or not re.match(r"\d+ comments", line)]
+
+
+def test_analyze_and_tag_print_no_third_party_warnings(analyzed, tmp_path):
+    _, stderr = analyzed
+    assert third_party_noise(stderr) == [], stderr
+    proc = cli("tag", str(SAMPLE), "--model", str(analyzed[0] / "model"), "--text-column", "Svar",
+               "--out", str(tmp_path / "t.xlsx"), "--quiet")
+    assert proc.returncode == 0 and third_party_noise(proc.stderr) == [], proc.stderr
 
 
 def test_analyze_accounts_for_every_row_in_order(run):
@@ -132,3 +156,76 @@ def test_empty_file_exits_2(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "nlp.cli", "analyze", str(empty), "--text-column", "Svar"],
                           capture_output=True, text=True)
     assert proc.returncode == 2 and "tom.csv" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# ------------------------------------------------------------------ issue 14: hostile and odd input, for real
+
+
+@pytest.fixture(scope="module")
+def odd(tmp_path_factory):
+    """A small real analyze of sample rows plus formula cells, numbers-only comments and NaN cells."""
+    from test_safety import FORMULAS
+
+    root = tmp_path_factory.mktemp("odd")
+    src = pd.read_csv(SAMPLE, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False).head(150)
+    src = src.rename(columns={"Fylke": "@Fylke"})
+    extra = [("=1+1 og mer tilskudd til bosetting", "=Rådmann"), ("-hei, vi trenger flere boliger", "+47 99"),
+             ("@SUM(A1) introduksjonsprogrammet fungerer", "-leder"), ("12345", "NaN"), ("2020", "N/A"),
+             ("3,5", "#N/A"), ("NaN", "Rådmann"), ("null", "none")]
+    rows = [{**src.iloc[0].to_dict(), "Svar-ID": f"X{i}", "Svar": text, "Rolle": role}
+            for i, (text, role) in enumerate(extra)]
+    data = pd.concat([src, pd.DataFrame(rows)], ignore_index=True)
+    path = root / "odd.csv"
+    data.to_csv(path, index=False, sep=";")
+    out = root / "out"
+    proc = cli("analyze", str(path), "--text-column", "Svar", "--id-column", "Svar-ID",
+               "--group-columns", "Rolle", "@Fylke", "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    return path, data, out, proc.stderr, FORMULAS
+
+
+def test_odd_input_keeps_every_row_and_numbers_get_no_theme(odd):
+    path, data, out, stderr, _ = odd
+    assert third_party_noise(stderr) == [], stderr
+    comments = pd.read_parquet(out / "comments.parquet").set_index("id")
+    assert comments.index.tolist() == data["Svar-ID"].tolist()  # every row, in order
+    typed = data.set_index("Svar-ID")["Svar"]
+    for rid in ("X3", "X4", "X5"):  # numbers only: kept, without a theme
+        assert comments.loc[rid, "topic_id"] < 0 and comments.loc[rid, "text"] == typed[rid]
+    assert comments.loc["X6", "text"] == "" and comments.loc["X6", "is_nonanswer"]  # "NaN" is a missing cell
+    assert comments.loc["X7", "Rolle"] == "" and comments.loc["X3", "Rolle"] == ""
+    assert comments.loc["X0", "text"].startswith("=1+1")  # Parquet keeps the text as typed
+    assert comments.loc["X1", "Rolle"] == "+47 99"
+
+
+def test_odd_input_cli_tables_hold_no_formulas(odd, tmp_path):
+    from test_safety import assert_csv_safe, assert_xlsx_safe
+
+    path, data, out, _, _ = odd
+    texts = assert_xlsx_safe(out / "comments.xlsx")
+    assert {"'=1+1 og mer tilskudd til bosetting", "'=Rådmann", "'-leder", "'@Fylke"} <= set(texts)
+    assert "'+47 99" in assert_xlsx_safe(out / "summary.xlsx")
+    assert_csv_safe(out / "topics.csv")
+    for suffix in (".csv", ".xlsx"):
+        tagged = tmp_path / f"tagged{suffix}"
+        proc = cli("tag", str(path), "--model", str(out / "model"), "--text-column", "Svar", "--id-column", "Svar-ID",
+                   "--group-columns", "Rolle", "@Fylke", "--out", str(tagged), "--quiet")
+        assert proc.returncode == 0 and third_party_noise(proc.stderr) == [], proc.stderr
+        if suffix == ".csv":
+            rows = assert_csv_safe(tagged)
+            assert len(rows) == len(data) + 1 and "'@Fylke" in rows[0]
+        else:
+            assert "'=Rådmann" in assert_xlsx_safe(tagged)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tagged.csv", "tagged.xlsx"]  # no temporary files
+
+
+def test_a_numeric_parquet_text_column_is_one_line_error(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "tall.parquet"
+    pq.write_table(pa.table({"Svar": pa.array([i * 7 % 500 for i in range(40)], pa.int64())}), path)
+    proc = cli("analyze", str(path), "--text-column", "Svar", "--out", str(tmp_path / "out"), "--quiet")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "tall.parquet: only 0 distinct substantive comments with words" in proc.stderr
+    assert not (tmp_path / "out").exists()

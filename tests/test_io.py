@@ -133,9 +133,35 @@ def test_single_column_file_with_commas(tmp_path):
 
 
 def test_no_type_inference(tmp_path):
-    text = "id,tall,dato,tekst\n0301,007,2020-01-02,1\n0302,1.50,,NA\n"
+    text = "id,tall,dato,tekst\n0301,007,2020-01-02,1\n0302,1.50,,TRUE\n"
     df = read_table(write_text(tmp_path / "types.csv", text))
-    assert df.values.tolist() == [["0301", "007", "2020-01-02", "1"], ["0302", "1.50", "", "NA"]]
+    assert df.values.tolist() == [["0301", "007", "2020-01-02", "1"], ["0302", "1.50", "", "TRUE"]]
+
+
+MISSING = ["NaN", "nan", "N/A", "n/a", "#N/A", "NA", "null", "None", " NULL ", "none"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_missing_value_markers_are_empty_cells(tmp_path, suffix):
+    texts = MISSING + ["Nan-sen var her", "NA-tiltak", "N/A eller ikke"]
+    frame = pd.DataFrame({"id": [str(i) for i in range(len(texts))], "tekst": texts})
+    path = tmp_path / f"data{suffix}"
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".xlsx":
+        write_xlsx(path, {"s": [list(frame.columns), *frame.values.tolist()]})
+    else:
+        frame.to_parquet(path)
+    survey = load_survey(path, "tekst", "id")
+    assert survey.frame["text"].tolist() == [""] * len(MISSING) + texts[len(MISSING):]
+
+
+def test_rows_of_only_missing_markers_are_skipped_and_ids_must_not_be_missing(tmp_path):
+    path = write_text(tmp_path / "d.csv", "id,tekst\n1,hei\nNA,N/A\n3,#N/A\nnull,svar\n")
+    df = read_table(path)
+    assert df.values.tolist() == [["1", "hei"], ["3", ""], ["", "svar"]]
+    with pytest.raises(InputError, match=r"d\.csv: column 'id' has empty ids at rows 5 \(spreadsheet rows\)"):
+        load_survey(path, "tekst", "id")
 
 
 def test_short_rows_are_padded_and_blank_header_cells_named(tmp_path):
@@ -545,25 +571,30 @@ def test_write_xlsx_neutralises_formulas_and_control_characters(tmp_path):
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[0] == ["id", "text", "score", "topic"]
     assert [r[1] for r in values[1:]] == [
-        '=HYPERLINK("http://x")', "- punkt én", "@sum", "vanligtekst"
+        '\'=HYPERLINK("http://x")', "'- punkt én", "'@sum", "vanligtekst"
     ]
     for row in ws.iter_rows(min_row=2, max_col=2):
         id_cell, text_cell = row
         assert id_cell.data_type == "s" and text_cell.data_type == "s"  # text, never a formula
-    assert [ws.cell(r, 2).quotePrefix for r in range(2, 6)] == [True, True, True, False]
-    assert ws.cell(2, 1).value == "0301" and not ws.cell(2, 1).quotePrefix
+    assert ws.cell(2, 1).value == "0301"
     # numbers stay numbers: a negative number is not a formula and gets no prefix
     assert ws.cell(3, 3).value == -1 and ws.cell(3, 3).data_type == "n"
-    assert not ws.cell(3, 3).quotePrefix
+    assert ws.cell(3, 4).value == -1 and ws.cell(3, 4).data_type == "n"
     assert ws.cell(5, 3).value is None
 
 
-def test_write_csv_is_utf8_with_bom_and_round_trips(tmp_path):
+def test_xlsx_control_character_cannot_hide_a_formula(tmp_path):
+    write_table(pd.DataFrame({"t": ["\x0b=1+1", "\x01@SUM(A1)"]}), tmp_path / "ut.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "ut.xlsx").active
+    assert [ws.cell(r, 1).value for r in (2, 3)] == ["'=1+1", "'@SUM(A1)"]
+
+
+def test_write_csv_is_utf8_with_bom_and_escapes_formulas(tmp_path):
     df = pd.DataFrame({"id": ["0301", "2"], "tekst": ["Æøå, \"sitat\"\nny linje", "=1+1"]})
     path = tmp_path / "ut.csv"
     write_table(df, path)
     assert path.read_bytes().startswith(b"\xef\xbb\xbfid,tekst")
-    assert read_table(path).values.tolist() == df.values.tolist()
+    assert read_table(path).values.tolist() == [["0301", "Æøå, \"sitat\"\nny linje"], ["2", "'=1+1"]]
 
 
 def test_write_parquet_and_tsv_round_trip(tmp_path):

@@ -1,7 +1,8 @@
 """Downloads for the report: tagged comments (XLSX/CSV) and a theme summary workbook (XLSX).
 
 Everything reflects the analyst's edits. Cells are always written as text or numbers, never as
-formulas or links, whatever a respondent typed.
+formulas or links, whatever a respondent typed: text that a spreadsheet could read as a formula
+gets a leading ``'`` (`nlp.safe_cells`), in the tables and in the summary workbook alike.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 from ..analyze import theme_column
 from ..io import write_table
 from ..outputs import sheet_name
+from ..safe_cells import XLSX_OPTIONS, neutralise_frame
 from ..summary import wilson_interval
 from .editing import Edited
 from .stats import compare_groups, looks_like_rounds, trend_across_rounds
@@ -149,14 +151,13 @@ def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Se
     if edits_log:
         sheets["Endringer"] = pd.DataFrame({"Endring gjort i appen": list(edits_log)})
     buf = io.BytesIO()
-    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-               "nan_inf_to_errors": False}
+    options = {**XLSX_OPTIONS, "nan_inf_to_errors": False}
     with pd.ExcelWriter(buf, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         book = writer.book
         pct = book.add_format({"num_format": "0.0 %"})
         dec = book.add_format({"num_format": "0.000"})
         for name, frame in sheets.items():
-            frame = frame.replace({np.nan: None})
+            frame = neutralise_frame(frame.replace({np.nan: None}))
             frame.to_excel(writer, sheet_name=name, index=False)
             ws = writer.sheets[name]
             ws.freeze_panes(1, 0)
