@@ -18,12 +18,11 @@ from .edits import Edits
 from .embed import EmbeddingCache, embed, get_encoder
 from .errors import ModelError
 from .io import Survey
-from .keywords import keyword_tokens
 from .model_store import SavedModel, fingerprint
-from .pipeline import annotate, load_pipeline
-from .privacy import Redactor
+from .pipeline import load_pipeline
 from .progress import Progress, for_stage, silent
 from .quotes import select_quotes
+from .redacted import redact_comments
 from .sentiment import LABELS as SENTIMENT_LABELS
 from .sentiment import SentimentModel, SentimentResult
 from .topics import OUTLIER, Theme, ThemeModel
@@ -42,6 +41,7 @@ class AnalyzeOptions:
     min_topic_size: int | None = None
     keep_original: bool = False
     n_quotes: int = 5
+    device: str | None = None       # for PyTorch encoders: cpu (default), cuda, auto
 
 
 @dataclass
@@ -54,7 +54,8 @@ class Prepared:
     tokens: list[list[str]]         # keyword lemmas (never names)
     embeddings: np.ndarray          # rows for non-answers are zero
     sentiment: SentimentResult
-    encoder_name: str
+    encoder_name: str               # the vectors' identity (model and engine)
+    encoder_model: str              # the model's identity: engines of one model are interchangeable
     pipeline_name: str
 
 
@@ -86,18 +87,12 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
 
     progress("Språkanalyse", 0, 1)
     nlp = load_pipeline(options.pipeline)
-    annotations = annotate(cleaned.text, nlp, varieties=cleaned.variety,
-                           on_step=for_stage(progress, "Språkanalyse"))
-
-    progress("Anonymisering", 0, 1)
-    redactions = Redactor(nlp=nlp).redact_many(cleaned.text, annotations)
+    redacted = redact_comments(cleaned.text, cleaned.variety, nlp, for_stage(progress, "Språkanalyse"))
     progress("Anonymisering", 1, 1)
-    safe = [r.text for r in redactions]
-    tokens = [
-        keyword_tokens(a, [(s.start, s.end) for s in r.spans]) for a, r in zip(annotations, redactions)
-    ]
+    safe = [r.text for r in redacted]
+    tokens = [list(r.tokens) for r in redacted]
 
-    encoder = get_encoder(options.encoder)
+    encoder = get_encoder(options.encoder, options.device)
     substantive = np.flatnonzero(~np.asarray(cleaned.is_nonanswer, dtype=bool))
     embeddings = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     progress("Embedding", 0, max(len(substantive), 1))
@@ -109,13 +104,13 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
 
     progress("Sentiment", 0, 1)
     sentiment = SentimentModel.load().predict(
-        cleaned.text, embeddings, nonanswer=cleaned.is_nonanswer, annotations=annotations
+        cleaned.text, embeddings, nonanswer=cleaned.is_nonanswer
     )
     progress("Sentiment", 1, 1)
     return Prepared(
-        cleaned=cleaned, safe_text=safe, redacted_spans=[len(r.spans) for r in redactions],
+        cleaned=cleaned, safe_text=safe, redacted_spans=[r.n_redacted for r in redacted],
         tokens=tokens, embeddings=embeddings, sentiment=sentiment,
-        encoder_name=encoder.name, pipeline_name=_pipeline_name(nlp),
+        encoder_name=encoder.name, encoder_model=encoder.model, pipeline_name=_pipeline_name(nlp),
     )
 
 
@@ -154,13 +149,14 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
         )
     codebook_vectors = None
     if options.codebook is not None:
-        codebook_vectors = embed_codebook(options.codebook, get_encoder(options.encoder))
+        codebook_vectors = embed_codebook(options.codebook, get_encoder(options.encoder, options.device))
     progress("Temaer", 0, 1)
     model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed)
     model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors)
     progress("Temaer", 1, 1)
     metadata = {
-        "encoder": prep.encoder_name,
+        "encoder": prep.encoder_model,
+        "encoder_engine": prep.encoder_name,
         "encoder_spec": options.encoder,
         "pipeline": prep.pipeline_name,
         "pipeline_spec": options.pipeline,
@@ -187,10 +183,10 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
     options.encoder = options.encoder or saved.metadata.get("encoder_spec")
     options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
     prep = prepare(survey, options, progress)
-    if prep.encoder_name != saved.metadata.get("encoder"):
+    if prep.encoder_model != saved.metadata.get("encoder"):
         raise ModelError(
             f"model was fitted with encoder {saved.metadata.get('encoder')!r} but this run uses "
-            f"{prep.encoder_name!r}; themes would not match"
+            f"{prep.encoder_model!r}; themes would not match"
         )
     if saved.coef.shape[1] != prep.embeddings.shape[1]:
         raise ModelError(

@@ -5,8 +5,9 @@ It shares one tok2vec, sentence segmenter and NER between the varieties and has 
 lemmatizing head pair for each: the Bokmål pair is enabled (what plain `spacy.load` runs), the
 Nynorsk pair (`*_nn`) is run instead for texts detected or declared as Nynorsk. Other pipelines
 (e.g. `nb_core_news_sm`) ignore the variety. An installed spaCy package or any folder
-can be chosen by name or path, or with the `FRITEKST_PIPELINE` environment variable. Annotations are cached on disk
-(SQLite, JSON values) keyed by pipeline identity and text hash, so rerunning a survey is instant.
+can be chosen by name or path, or with the `FRITEKST_PIPELINE` environment variable. Annotations
+hold the unredacted words and are not written to disk (`nlp.redacted` caches what survives
+redaction); benchmarks on public corpora may pass an explicit `AnnotationCache`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from spacy.tokens import Doc
 
 from . import compounds, full_stops, name_mentions  # noqa: F401  (register fritekst's components)
 from .errors import ModelError
-from .paths import cache_dir, models_dir
+from .paths import models_dir
 from .progress import StepCallback
 
 DEFAULT_PIPELINE = "norsk_pipeline"
@@ -243,17 +244,20 @@ def _run(nlp: Language, texts: Sequence[str], batch_size: int, on_step: Callable
 
 
 class AnnotationCache:
-    """SQLite store of annotations keyed by (pipeline id, sha256 of the text)."""
+    """SQLite store of annotations keyed by (pipeline id, sha256 of the text).
+
+    Annotations hold every word of the text, names included, so the product never uses this:
+    only benchmarks and tests on public corpora pass one to `annotate` explicitly.
+    """
 
     def __init__(self, path: Path):
         self.path = Path(path)
 
-    @classmethod
-    def default(cls) -> AnnotationCache:
-        return cls(cache_dir() / "annotations.sqlite")
-
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if str(self.path) != ":memory:":
+            from .cache import private_file
+
+            private_file(self.path)
         con = sqlite3.connect(self.path, timeout=30)
         con.execute("CREATE TABLE IF NOT EXISTS annotations (pipeline TEXT, sha TEXT, value TEXT, PRIMARY KEY (pipeline, sha))")
         return con
@@ -290,7 +294,7 @@ def annotate(
     varieties: Sequence[str] | None = None,
     cache: AnnotationCache | None = None,
 ) -> list[Annotation]:
-    """Annotate texts (deduplicated, disk-cached); one Annotation per input text, in order.
+    """Annotate texts (deduplicated; cached only in an explicit `cache`); one Annotation per text, in order.
 
     `varieties` ("nb"/"nn" per text) picks the Bokmål or Nynorsk heads of the bundled pipeline;
     when None each text's variety is detected (`nlp.clean.detect_variety`). Pipelines without
@@ -302,7 +306,6 @@ def annotate(
     texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
     if varieties is not None and len(varieties) != len(texts):
         raise ValueError(f"{len(varieties)} varieties for {len(texts)} texts")
-    cache = cache if cache is not None else AnnotationCache.default()
     pid = pipeline_id(nlp)
     if has_variety_heads(nlp):
         if varieties is None:
@@ -320,14 +323,15 @@ def annotate(
     for v in dict.fromkeys(k[0] for k in keys):
         vid = pid if v is None else f"{pid}:{v}"
         unique = list(dict.fromkeys(t for kv, t in keys if kv == v))
-        found = cache.get_many(vid, unique)
+        found = cache.get_many(vid, unique) if cache is not None else {}
         work.append((v, vid, found, [t for t in unique if t not in found]))
     total, offset = sum(len(todo) for *_, todo in work), 0
     for v, vid, found, todo in work:
         if todo:
             step = None if on_step is None else (lambda n, o=offset: on_step(o + n, total))
             new = _run(nlp, todo, batch_size, step, v)
-            cache.put_many(vid, new)
+            if cache is not None:
+                cache.put_many(vid, new)
             found.update((a.text, a) for a in new)
             offset += len(todo)
         done.update(((v, t), a) for t, a in found.items())

@@ -13,6 +13,7 @@ serialization.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -133,7 +134,7 @@ class ThemeModel:
 
     def _discover(self, X: np.ndarray, docs: list[str]) -> np.ndarray:
         """BERTopic with UMAP + HDBSCAN sized by `adaptive_params` on discovery features; -1 marks outliers."""
-        from bertopic import BERTopic
+        BERTopic = import_bertopic()
         from hdbscan import HDBSCAN
 
         from . import numba_cache
@@ -236,7 +237,7 @@ class ThemeModel:
         self, X: np.ndarray, docs: list[str], labels: np.ndarray, origin: dict[int, str | None]
     ) -> None:
         """Fit the saved BERTopic on the final assignment: c-TF-IDF labels, distinct keywords, topic vectors."""
-        from bertopic import BERTopic
+        BERTopic = import_bertopic()
         from bertopic.cluster import BaseCluster
         from bertopic.dimensionality import BaseDimensionalityReduction
         from bertopic.vectorizers import ClassTfidfTransformer
@@ -390,3 +391,28 @@ def discovery_features(
 
 
 __all__ = ["ThemeModel", "Theme", "ThemeParams", "adaptive_params", "discovery_features", "OUTLIER"]
+
+
+def import_bertopic():
+    """The BERTopic class, imported without its optional transformers-based extras.
+
+    The multimodal backend and the text-generation and zero-shot representations import
+    sentence-transformers / transformers at import time (5-8 s of a 10 s run); fritekst hands
+    BERTopic finished embeddings and never uses them. BERTopic treats each as optional
+    (ModuleNotFoundError -> NotInstalled), which is what a None entry in sys.modules produces;
+    the entries are removed again right after.
+    """
+    blocked = [m for m in _HEAVY_EXTRAS if m not in sys.modules] if "bertopic" not in sys.modules else []
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]
+    try:
+        from bertopic import BERTopic
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
+    return BERTopic
+
+
+_HEAVY_EXTRAS = ("bertopic.backend._multimodal", "bertopic.representation._textgeneration",
+                 "bertopic.representation._zeroshot", "bertopic.representation._visual")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .e5_weights import read
+from nlp.e5_weights import read
 from .encoder import PieceTokenizer
 
 MAX_PIECES = 254  # positions left for <s> and </s>

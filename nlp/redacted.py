@@ -1,0 +1,72 @@
+"""Each comment's redacted text and keyword lemmas: computed once, kept on disk in redacted form only.
+
+The spaCy pass and redaction are the slow part of a rerun after embedding. Their annotations
+hold every word of the original comment, names included, so they are never written to disk;
+what the rest of fritekst needs from them (the text with placeholders, the number of redacted
+spans, the keyword lemmas, which never include names) is cached instead, under a keyed hash
+of the cleaned text (see `nlp.cache`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from . import __version__
+from .cache import BlobStore, keyed_hash, secret_key
+from .keywords import keyword_tokens
+from .paths import cache_dir
+from .pipeline import annotate, pipeline_id
+from .privacy import Redactor
+
+
+@dataclass(frozen=True)
+class RedactedComment:
+    text: str                # the cleaned comment with personal data replaced by placeholders
+    n_redacted: int          # spans replaced
+    tokens: tuple[str, ...]  # keyword lemmas outside names and redacted spans
+
+
+def redact_comments(
+    texts: Sequence[str],
+    varieties: Sequence[str],
+    nlp,
+    on_step: Callable[[int, int], None] | None = None,
+    store: BlobStore | None | bool = True,
+) -> list[RedactedComment]:
+    """One RedactedComment per text, in order; cached on disk unless `store` is False."""
+    texts = list(texts)
+    if store is True:
+        store = BlobStore(cache_dir() / "comments.sqlite")
+    ns = f"{pipeline_id(nlp)}|fritekst-{__version__}"
+    key = secret_key() if store else b""
+    keys = [keyed_hash(key, f"{v}\x1f{t}") for t, v in zip(texts, varieties)] if store else []
+    found = store.get_many(ns, list(dict.fromkeys(keys))) if store else {}
+    out: list[RedactedComment | None] = [
+        _decode(found[k]) if k in found else None for k in keys] if store else [None] * len(texts)
+    todo = list(dict.fromkeys(i for i, r in enumerate(out) if r is None))
+    if todo:
+        sub = [texts[i] for i in todo]
+        annotations = annotate(sub, nlp, varieties=[varieties[i] for i in todo], on_step=on_step)
+        redactions = Redactor(nlp=nlp).redact_many(sub, annotations)
+        fresh: dict[bytes, bytes] = {}
+        for i, a, r in zip(todo, annotations, redactions):
+            out[i] = RedactedComment(r.text, len(r.spans),
+                                     tuple(keyword_tokens(a, [(s.start, s.end) for s in r.spans])))
+            if store:
+                fresh[keys[i]] = _encode(out[i])
+        if store:
+            store.put_many(ns, fresh.items())
+    if on_step is not None:
+        on_step(len(todo), len(todo))
+    return out  # type: ignore[return-value]
+
+
+def _encode(c: RedactedComment) -> bytes:
+    return json.dumps([c.text, c.n_redacted, list(c.tokens)], ensure_ascii=False).encode("utf-8")
+
+
+def _decode(blob: bytes) -> RedactedComment:
+    text, n, tokens = json.loads(blob.decode("utf-8"))
+    return RedactedComment(text, int(n), tuple(tokens))
