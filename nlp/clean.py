@@ -1,7 +1,9 @@
 """Cleaning open answers: normalisation, non-answers, duplicates and written variety.
 
 Non-answers ("Nei takk", "Ingen kommentarar", "-", "Veit ikkje") carry no theme; they are
-flagged and reported as their own pre-code instead of being fed to the topic model.
+flagged and reported as their own pre-code instead of being fed to the topic model. Stock
+phrases are matched by rules; a small learned model (`nlp.nonanswer_model`) catches the other
+ones by their shape ("Det får rektor svare på").
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Cleaned", "clean", "detect_variety", "is_nonanswer", "normalize"]
+__all__ = ["Cleaned", "clean", "detect_variety", "is_nonanswer", "is_stock_nonanswer", "normalize",
+           "stock_phrase_words"]
 
 # ------------------------------------------------------------------ normalize
 
@@ -121,6 +124,7 @@ _NOT_APPLICABLE = _alt(
     "ikke relevant lenger", "ikkje relevant lenger", "ikke gjeldende", "ikkje gjeldande",
     "ikke aktuelt spørsmål", "ikkje aktuelt spørsmål", "ikke besvart", "ikkje svara",
     "ubesvart", "na", "n a", "i a", "ia", "nil", "null", "none", "nothing", "nada", "no comment",
+    "nan", "undefined", "udefinert", "missing",
     "no comments", "not applicable", "ikke svar", "ikkje svar",
 )
 _POINTER = _alt(
@@ -276,7 +280,46 @@ def _key(text: str) -> str:
     return " ".join(_WORD_OR_DIGIT.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
+#: a spreadsheet error value left in a cell (#N/A, #I/T, #VERDI!, #REF!, #DIV/0!, ...)
+_SPREADSHEET_ERROR = re.compile(
+    r"#(?:N/?A|I/?T|VALUE!|VERDI!|REF!|NAME\?|NAVN\?|DIV/0!|NULL!|NUM!|TALL!|SPILL!|CALC!)",
+    re.IGNORECASE,
+)
+
+
 def is_nonanswer(text: str) -> bool:
+    """True for answers that say nothing: the stock-phrase rules or the learned model.
+
+    `is_stock_nonanswer` knows the stock phrases; the model (`nlp.nonanswer_model`, trained on
+    `data/nonanswer_train.csv`) knows the shape of other ones ("Har for liten innsikt i dette",
+    "Det må leder for introduksjonsprogrammet svare på") and only sees texts of a few words.
+    Missing-value text ("NaN", "null", "#N/A") is a non-answer too.
+    """
+    if is_stock_nonanswer(text):
+        return True
+    return _learned_nonanswer(_key(text))
+
+
+#: a bare "ok", "greit" or "bra" says the respondent is satisfied: a (weak) answer, whatever
+#: the model makes of it
+_WEAK_ANSWERS = frozenset({"ok", "okei", "okay", "greit", "grei", "bra"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _learned_nonanswer(key: str) -> bool:
+    from .nonanswer_model import load_model
+
+    if not key or key in _WEAK_ANSWERS:
+        return False
+    return load_model().is_nonanswer(key.split(" "))
+
+
+def stock_phrase_words() -> frozenset[str]:
+    """Every word of the stock phrases (lead-ins, phrases, trailing fillers), any length."""
+    return frozenset(re.findall(r"[^\W\d_]+", _LEAD + _CORE + _TRAIL))
+
+
+def is_stock_nonanswer(text: str) -> bool:
     """True for answers that say nothing: empty, punctuation only, or a stock phrase.
 
     Stock phrases in Bokmål and Nynorsk ("nei takk", "ingen kommentarar", "veit ikkje",
@@ -286,7 +329,7 @@ def is_nonanswer(text: str) -> bool:
     "bra" is kept as a (weak) substantive answer: it still says the respondent is satisfied.
     """
     key = _key(text) if isinstance(text, str) else ""
-    if not key:
+    if not key or _SPREADSHEET_ERROR.fullmatch(text.strip()):
         return True
     words = key.count(" ") + 1
     if words > _MAX_NONANSWER_WORDS:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
 
-from nlp.clean import Cleaned, clean, detect_variety, is_nonanswer, normalize
+from nlp.clean import (
+    Cleaned, _key, clean, detect_variety, is_nonanswer, is_stock_nonanswer, normalize,
+)
+from nlp.nonanswer_model import MODEL_PATH, load_model
 
 # ----------------------------------------------------------------- normalize
 
@@ -113,6 +117,75 @@ def test_long_texts_are_never_nonanswers_and_do_not_blow_up():
     assert is_nonanswer("nei " * 20)
     # many ways to split the trailing words; must stay fast and correct
     assert not is_nonanswer("ingen " + "ikke nå " * 11 + "samarbeid")
+
+
+# ------------------------------------------------ non-answers: the learned model
+
+#: non-answers the stock phrases do not know; the model (nlp/resources/nonanswer_model.json)
+#: catches them by their shape
+LEARNED_NONANSWERS = [
+    "Har ikke nok kunnskap om området til å svare", "Kjenner ikkje godt nok til dette.",
+    "Dette må kommunalsjefen svare på", "Har ikke satt meg godt nok inn i dette",
+    "Se det jeg skrev om tilskudd lenger opp", "Det får rektor svare på.",
+    "Har ikkje peiling på dette feltet", "Jeg er for ny i jobben til å svare",
+    "Samme svar som på spørsmålet om tilskudd",
+]
+#: the same frames with content stay answers
+LEARNED_ANSWERS = [
+    "Vet ikke hvordan vi skal få nok praksisplasser", "Ingen tolk tilgjengelig på skolen",
+    "Har ikke nok boliger til alle", "Nei, IMDi svarer sjelden på e-post",
+    "Takk for godt samarbeid med regionkontoret", "Se til Trondheim, de har fått det til",
+    "Ikkje nok lærarar med morsmålskompetanse", "Vanskelig å skaffe praksisplasser i privat sektor",
+    "Som nevnt mangler vi boliger", "Kjenner ikke til at fylket har noe slikt tilbud",
+]
+#: what spreadsheets and data frames leave in empty cells
+MISSING_VALUES = ["NaN", "nan", "N/A", "#N/A", "null", "NULL", "None", "#VERDI!", "#I/T",
+                  "#DIV/0!", "#NAVN?", "#VALUE!", "undefined"]
+
+
+@pytest.mark.parametrize("text", LEARNED_NONANSWERS)
+def test_learned_nonanswers(text):
+    assert not is_stock_nonanswer(normalize(text)), "a stock phrase now: pick a new example"
+    assert is_nonanswer(normalize(text)), text
+    assert clean([text]).is_nonanswer == [True]
+
+
+@pytest.mark.parametrize("text", LEARNED_ANSWERS)
+def test_learned_model_keeps_answers(text):
+    assert not is_nonanswer(normalize(text)), text
+
+
+@pytest.mark.parametrize("text", MISSING_VALUES)
+def test_missing_value_text_is_a_nonanswer(text):
+    assert is_stock_nonanswer(text), text
+    assert clean([text]).is_nonanswer == [True]
+
+
+def test_hashtag_is_not_a_missing_value():
+    assert not is_nonanswer("#metoo")
+
+
+def test_nonanswer_model_is_plain_json_and_sees_only_short_texts():
+    data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["format"] == "fritekst-nonanswer-logreg/1"
+    assert 0 < data["threshold"] < 1 and data["min_words"] == 2
+    model = load_model()
+    assert model.min_words == 2 and model.max_words == data["max_words"]
+    assert not model.is_nonanswer([])
+    assert not model.is_nonanswer(["usikker"])  # one word: left to the rules
+    assert not model.is_nonanswer(["vet", "ikke"] * model.max_words)  # too long
+    assert model.is_nonanswer(_key("Har ikke satt meg godt nok inn i dette").split())
+    # a bare "ok" / "greit" / "bra" stays a (weak) answer, whatever the model says
+    assert not is_nonanswer("Greit!") and not is_nonanswer("OK")
+
+
+@pytest.mark.slow
+def test_nonanswer_training_is_deterministic(tmp_path):
+    from training.nonanswer import main
+
+    out = tmp_path / "model.json"
+    assert main(["--out", str(out)]) == 0
+    assert out.read_bytes() == MODEL_PATH.read_bytes(), "retrain: python -m training.nonanswer"
 
 
 # ---------------------------------------------------------------- duplicates
