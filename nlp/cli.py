@@ -36,6 +36,10 @@ def build_parser() -> argparse.ArgumentParser:
         commands.add_analyze(sub)
         commands.add_tag(sub)
 
+    cache = sub.add_parser("cache", help="show or clear fritekst's on-disk cache")
+    cache.add_argument("action", choices=["info", "clear"])
+    cache.set_defaults(func=_cache)
+
     ev = sub.add_parser("eval", help="evaluate a component and print one JSON object")
     ev_sub = ev.add_subparsers(dest="target", required=True)
     for target, module_name in EVAL_TARGETS.items():
@@ -49,6 +53,16 @@ def build_parser() -> argparse.ArgumentParser:
         module.add_arguments(p)
         p.set_defaults(func=lambda args, m=module: _print_json(m.run(args)))
     return parser
+
+
+def _cache(args) -> int:
+    from . import cache
+
+    if args.action == "clear":
+        removed = cache.clear()
+        print(f"removed {len(removed)} file(s) from {cache.info()['folder']}", file=sys.stderr)
+        return 0
+    return _print_json(cache.info())
 
 
 def _print_json(result: dict) -> int:

