@@ -179,14 +179,20 @@ def native_bf16(device: torch.device) -> bool:
                for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
 
 
+PRECISIONS = ("fp32", "bf16", "int8")
+
+
 def resolve_precision(precision: str | None, device: torch.device) -> str:
     """"auto" runs the matrix products in bfloat16 where the hardware has it (2.2x faster on a
-    Zen 4 laptop core, cosine to float32 0.99999), else float32; FRITEKST_E5_PRECISION overrides."""
+    Zen 4 laptop core, cosine to float32 0.99999), else float32; FRITEKST_E5_PRECISION overrides.
+    "int8" (CPU only) is SmoothQuant int8 (`nlp.e5_int8`)."""
     precision = precision or os.environ.get("FRITEKST_E5_PRECISION") or "auto"
     if precision == "auto":
         return "bf16" if native_bf16(device) else "fp32"
-    if precision not in ("fp32", "bf16"):
-        raise ValueError(f"unknown precision {precision!r}; expected auto, fp32 or bf16")
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; expected auto, {', '.join(PRECISIONS)}")
+    if precision == "int8" and device.type != "cpu":
+        raise ValueError("int8 runs on the CPU only; use bf16 or fp32 on a GPU")
     return precision
 
 
@@ -205,6 +211,10 @@ class TorchE5:
         if self.device.type == "cpu":
             torch.set_num_threads(threads or default_threads())
         self.model = E5Model(weights).eval().to(self.device)
+        if self.precision == "int8":
+            from .e5_int8 import convert, load_scales
+
+            convert(self.model, load_scales(), bf16_rest=native_bf16(self.device))
         self.window = self.model.max_positions - 2
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

