@@ -23,21 +23,21 @@ import streamlit as st
 
 from nlp.analyze import NONANSWER
 from nlp.edits import Edits
-from nlp.model_store import save_edits
+from nlp.errors import FritekstError
 from nlp.topics import OUTLIER
 from nlp.ui import charts, editing, exports
 from nlp.ui.filters import filter_comments, group_values
 from nlp.ui.messages import user_message
 from nlp.ui.runs import (
-    SAMPLE_CODEBOOK, SAMPLE_FILE, RunData, RunSettings, cached_run, compute_run, load_run, read_edits, run_key,
-    sample_settings,
+    SAMPLE_CODEBOOK, SAMPLE_FILE, RunData, RunSettings, cached_run, compute_run, list_runs, load_run,
+    open_saved_run, read_edits, run_key, sample_settings, save_run_edits,
 )
 from nlp.ui.stats import CORRECTIONS, compare_groups, looks_like_rounds, trend_across_rounds
 from nlp.ui.tables import comment_table, significant_table, trend_table
 from nlp.ui.text import SENTIMENTS, fmt_int, fmt_pct, md_escape, sentiment_nb
 from nlp.ui.uploads import (
-    MAX_UPLOAD_MB, download_name, group_candidates, guess_group_columns, guess_id_column, guess_text_column,
-    read_upload,
+    UploadLimits, download_name, group_candidates, guess_group_columns, guess_id_column, guess_text_column,
+    read_upload, upload_limits, uploader_label,
 )
 
 log = logging.getLogger("fritekst.app")
@@ -77,8 +77,8 @@ def cached_edited(folder: str, stamp: tuple, edits_json: str) -> editing.Edited:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def cached_upload(digest: str, name: str, sheet: str | None, _data: bytes):
-    return read_upload(_data, name, sheet)
+def cached_upload(digest: str, name: str, sheet: str | None, limits: UploadLimits, _data: bytes):
+    return read_upload(_data, name, sheet, limits)
 
 
 @st.cache_resource(show_spinner=False)
@@ -120,11 +120,11 @@ def commit_edits(run: RunData, new: Edits, message: str) -> None:
 
 
 def store_edits(run: RunData, edits: Edits) -> bool:
-    """Save the log with the run's model, where `fritekst tag` reads it."""
+    """Save the log with the run's model, where `fritekst tag` reads it (only inside the runs folder)."""
     try:
-        save_edits(run.model_folder, edits)
+        save_run_edits(run.folder, edits)
         return True
-    except OSError as exc:
+    except (OSError, FritekstError) as exc:
         log.warning("cannot save edits in %s: %s", run.model_folder, exc)
         flash("warning", "Endringen vises her, men kunne ikke lagres i modellmappen (er mappen skrivebeskyttet?).")
         return False
@@ -223,8 +223,8 @@ def sidebar_source() -> None:
 
 def sidebar_upload() -> None:
     sb = st.sidebar
-    up = sb.file_uploader(f"Fil med svar: CSV, XLSX eller Parquet (maks {MAX_UPLOAD_MB} MB)",
-                          key="upload", max_upload_size=MAX_UPLOAD_MB)
+    limits = upload_limits()
+    up = sb.file_uploader(uploader_label(limits), key="upload", max_upload_size=limits.widget_mb)
     if up is None:
         sb.caption("Én rad per svar. Velg kolonnene etter opplasting.")
         return
@@ -232,7 +232,7 @@ def sidebar_upload() -> None:
     digest = hashlib.sha256(data).hexdigest()
     sheet = st.session_state.get("up_sheet")
     try:
-        table = cached_upload(digest, up.name, sheet, data)
+        table = cached_upload(digest, up.name, sheet, limits, data)
     except Exception as exc:  # noqa: BLE001
         show_error(exc, sb)
         return
@@ -283,20 +283,20 @@ def sidebar_upload() -> None:
 
 def sidebar_open_saved() -> None:
     sb = st.sidebar
-    path = sb.text_input("Mappe med en lagret kjøring", key="open_path",
-                         placeholder="f.eks. C:\\analyser\\2021 eller /data/fritekst-out",
-                         help="Mappen som `fritekst analyze --out MAPPE` skrev (med comments.parquet og model/).")
-    if sb.button("Åpne", key="open_run", disabled=not (path or "").strip()):
-        folder = Path(path.strip().strip('"')).expanduser()
-        if folder.name == "model" and (folder.parent / "comments.parquet").exists():
-            folder = folder.parent  # the model folder itself was given
+    saved = {r.name: r.label for r in list_runs()}
+    picked = st.session_state.get("open_pick")
+    if picked and picked not in saved:  # gone since it was listed: "Åpne" then says so, opens nothing else
+        saved[picked] = picked
+    if not saved:
+        sb.caption("Ingen lagrede kjøringer ennå. Analyser en fil, eller lagre en kjøring fra "
+                   "`fritekst analyze --out` i mappen for lagrede kjøringer.")
+        return
+    name = sb.selectbox("Lagret kjøring", list(saved), key="open_pick", format_func=saved.get,
+                        help="Kjøringene i mappen for lagrede kjøringer, nyeste først.")
+    if sb.button("Åpne", key="open_run"):
         try:
-            if not folder.is_dir():
-                raise FileNotFoundError
+            folder = open_saved_run(name)
             cached_load(str(folder), folder_stamp(str(folder)))
-        except FileNotFoundError:
-            sb.error("Fant ikke mappen.")
-            return
         except Exception as exc:  # noqa: BLE001
             show_error(exc, sb)
             return

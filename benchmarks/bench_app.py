@@ -76,7 +76,7 @@ def bench_server(folder: Path, repeats: int) -> dict:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.run()
     at.radio(key="source").set_value("Åpne lagret kjøring").run()
-    at.text_input(key="open_path").input(str(folder)).run()
+    at.selectbox(key="open_pick").set_value(folder.name).run()  # runs open from the runs folder only
     at.button(key="open_run").click().run()
     assert not at.exception and at.session_state["run_folder"] == str(folder)
     themes = [t.id for t in run.themes]
@@ -136,7 +136,7 @@ def _free_port() -> int:
 def bench_browser(folder: Path, repeats: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from nlp.ui.runs import load_run
+    from nlp.ui.runs import list_runs, load_run
 
     run = load_run(folder)
     port = _free_port()
@@ -161,9 +161,11 @@ def bench_browser(folder: Path, repeats: int) -> dict:
             page.get_by_role("tab", name="Oversikt").wait_for(timeout=600_000)
             _settle(page)
             page.get_by_text("Åpne lagret kjøring").click()
-            box = page.get_by_role("textbox", name="Mappe med en lagret kjøring")
-            box.fill(str(folder))
-            box.press("Enter")
+            picker = page.get_by_role("combobox", name="Lagret kjøring")
+            picker.click()
+            picker.fill(folder.name)
+            label = next(r.label for r in list_runs() if r.name == folder.name)
+            page.get_by_role("option", name=label, exact=True).click()
             _settle(page)
             page.get_by_role("button", name="Åpne", exact=True).click()
             page.get_by_text("Kjøringen er åpnet.").wait_for(timeout=120_000)

@@ -27,3 +27,19 @@ def copy_run(run: Path, dest: Path) -> Path:
     """A private copy of a run, for tests that edit it."""
     shutil.copytree(run, dest)
     return dest
+
+
+def copy_into_runs(run: Path, name: str) -> Path:
+    """A private copy of a run in the runs folder, the only place the app opens runs from."""
+    from nlp.ui.runs import runs_dir
+
+    dest = runs_dir() / name
+    shutil.rmtree(dest, ignore_errors=True)
+    return copy_run(run, dest)
+
+
+def run_label(folder: Path) -> str:
+    """What the app's run picker shows for a run in the runs folder."""
+    from nlp.ui.runs import list_runs
+
+    return next(r.label for r in list_runs() if r.name == folder.name)

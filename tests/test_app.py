@@ -6,15 +6,17 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
+import uuid
 
 import pandas as pd
 import pytest
 
-from app_support import APP, copy_run, sample_run  # noqa: F401 - fixture
+from app_support import APP, copy_into_runs, copy_run, sample_run  # noqa: F401 - fixture
 from conftest import SAMPLE, SAMPLE_PERSONAL_DATA
 from nlp.edits import Edits
 from nlp.ui.filters import filter_comments
-from nlp.ui.runs import load_run
+from nlp.ui.runs import list_runs, load_run, runs_dir
 from nlp.ui.text import fmt_int
 
 pytestmark = pytest.mark.slow
@@ -225,6 +227,21 @@ def test_upload_xlsx_analyse_and_reuse(app, sample_run, tmp_path):  # noqa: F811
     assert not app.get("progress")
 
 
+def test_uploads_over_the_row_and_size_caps_are_refused(app, monkeypatch):
+    monkeypatch.setenv("FRITEKST_MAX_UPLOAD_ROWS", "3")
+    _upload(app, "svar.csv", "Svar\nGodt samarbeid\nFor lite penger\nMangler boliger\nBra kurs\n".encode())
+    assert not app.exception
+    errors = " ".join(e.value for e in app.error).replace("\\", "")
+    assert "Filen har for mange rader: 4. Grensen er 3." in errors
+    assert not any(b.key == "run_upload" for b in app.button)  # nothing to analyse
+    monkeypatch.setenv("FRITEKST_MAX_UPLOAD_ROWS", "200000")
+    monkeypatch.setenv("FRITEKST_MAX_UPLOAD_MB", "1")
+    _upload(app, "stor.csv", ("Svar\n" + "Samarbeidet med IMDi fungerer godt for oss.\n" * 40_000).encode())
+    errors = " ".join(e.value for e in app.error).replace("\\", "")
+    assert "Filen er for stor: 1,7 MB. Grensen er 1 MB." in errors
+    assert not any(b.key == "run_upload" for b in app.button)
+
+
 def test_too_few_comments_is_a_clear_message(app):
     _upload(app, "svar.csv", "Svar\nvet ikke\nnei\n-\nBra\n".encode())
     app.button(key="run_upload").click().run()
@@ -237,18 +254,38 @@ def test_too_few_comments_is_a_clear_message(app):
 
 
 def _open(app, folder) -> None:
+    """Open a run from the runs folder through the picker (there is no free path input)."""
     app.radio(key="source").set_value("Åpne lagret kjøring").run()
-    app.text_input(key="open_path").input(str(folder)).run()
+    app.selectbox(key="open_pick").set_value(folder.name).run()
     app.button(key="open_run").click().run()
 
 
-def test_open_saved_run_errors(app, tmp_path):
-    _open(app, tmp_path / "finnes-ikke")
-    assert "Fant ikke mappen" in " ".join(e.value for e in app.error)
-    (tmp_path / "tom").mkdir()
-    _open(app, tmp_path / "tom")
-    assert "ikke en lagret kjøring" in " ".join(e.value for e in app.error).replace("\\", "")
+def test_run_picker_lists_only_runs_in_the_runs_folder(app, sample_run, tmp_path):  # noqa: F811
+    root = runs_dir()
+    inside = copy_into_runs(sample_run, f"kopi-{tmp_path.name}")
+    outside = copy_run(sample_run, tmp_path / "utenfor")
+    tag = uuid.uuid4().hex[:8]
+    (root / f"lenke-{tag}").symlink_to(outside, target_is_directory=True)
+    (root / f"tom-{tag}").mkdir()
+    app.radio(key="source").set_value("Åpne lagret kjøring").run()
+    assert not any(t.key == "open_path" for t in app.text_input)  # no free path to type
+    options = app.selectbox(key="open_pick").options
+    names = {r.name for r in list_runs()}
+    assert inside.name in names and sample_run.name in names
+    assert not any(n.startswith(("lenke-", "tom-")) for n in names)
+    assert len(options) == len(names) and not any("utenfor" in o for o in options)
+    _open(app, inside)
+    _no_errors(app)
+    assert app.session_state["run_folder"] == str(inside)
+    # a run deleted after the list was made is a clear message, not a crash
+    gone = copy_into_runs(sample_run, f"borte-{tmp_path.name}")
+    app.run()
+    app.selectbox(key="open_pick").set_value(gone.name).run()
+    shutil.rmtree(gone)
+    app.button(key="open_run").click().run()
     assert not app.exception
+    assert "Fant ikke kjøringen" in " ".join(e.value for e in app.error)
+    assert app.session_state["run_folder"] == str(inside)
 
 
 def _edits_on_disk(folder) -> Edits:
@@ -256,7 +293,7 @@ def _edits_on_disk(folder) -> Edits:
 
 
 def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F811
-    folder = copy_run(sample_run, tmp_path / "run")
+    folder = copy_into_runs(sample_run, f"kopi-{tmp_path.name}")
     _open(app, folder)
     _no_errors(app)
     assert app.session_state["run_folder"] == str(folder)
@@ -338,7 +375,7 @@ def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F81
 
 def test_comment_text_with_html_and_markdown_stays_text(app, sample_run, tmp_path):  # noqa: F811
     """A respondent's HTML or markdown is shown literally: st.text for quotes, escaped captions."""
-    folder = copy_run(sample_run, tmp_path / "run")
+    folder = copy_into_runs(sample_run, f"kopi-{tmp_path.name}")
     run = load_run(folder)
     hostile = "<script>alert('x')</script> [klikk](javascript:alert(1)) ![bilde](http://example.invalid/a.png) **fet**"
     quote = run.themes[0].quote_ids[0]
@@ -356,12 +393,12 @@ def test_comment_text_with_html_and_markdown_stays_text(app, sample_run, tmp_pat
 
 
 def test_runs_with_original_text_say_so_and_show_it_only_on_request(app, sample_run, tmp_path):  # noqa: F811
-    folder = copy_run(sample_run, tmp_path / "run")
+    folder = copy_into_runs(sample_run, f"kopi-{tmp_path.name}")
     run = load_run(folder)
     comments = pd.read_parquet(folder / "comments.parquet")
     comments.insert(1, "original_text", "ORIGINAL " + comments["text"])
     comments.to_parquet(folder / "comments.parquet", index=False)
-    _open(app, folder / "model")  # the model folder itself is accepted too
+    _open(app, folder)
     _view(app, "Tema")
     assert any("originaltekstene" in w.value for w in app.warning)
     quotes = [t.value for t in app.text]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from app_support import APP, ROOT, copy_run
+from app_support import APP, ROOT, copy_into_runs, run_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -138,7 +138,7 @@ def test_html_in_comments_shows_as_text_in_chromium(page, server, tmp_path):
     from nlp.ui.runs import load_run
 
     _open_app(page, server)
-    folder = copy_run(_sample_folder(), tmp_path / "run")
+    folder = copy_into_runs(_sample_folder(), f"kopi-{tmp_path.name}")
     run = load_run(folder)
     hostile = "<script>alert('x')</script> <img src=x onerror=alert(2)> [klikk](javascript:alert(3)) **fet**"
     quote = run.themes[0].quote_ids[0]
@@ -147,12 +147,7 @@ def test_html_in_comments_shows_as_text_in_chromium(page, server, tmp_path):
     comments.loc[comments["id"] == quote, "Rolle"] = "<b>rolle</b> ![bilde](x.png)"
     comments.to_parquet(folder / "comments.parquet", index=False)
 
-    page.get_by_text("Åpne lagret kjøring").click()
-    box = page.get_by_role("textbox", name="Mappe med en lagret kjøring")
-    box.fill(str(folder))
-    box.press("Enter")
-    page.get_by_role("button", name="Åpne", exact=True).click()
-    page.get_by_text("Kjøringen er åpnet.").wait_for(timeout=STEP_LIMIT_MS)
+    _open_saved(page, folder)
     page.get_by_role("tab", name="Tema").click()
     page.get_by_role("heading", name="Typiske sitater").wait_for(timeout=STEP_LIMIT_MS)
     assert page.get_by_text(hostile, exact=True).is_visible()
@@ -183,10 +178,13 @@ def test_clicking_a_theme_in_the_overview_opens_it(page, server):
 
 
 def _open_saved(page, folder: Path) -> None:
+    """Pick a run in the runs folder from the list (typing filters it) and open it."""
+    label = run_label(folder)
     page.get_by_text("Åpne lagret kjøring").click()
-    box = page.get_by_role("textbox", name="Mappe med en lagret kjøring")
-    box.fill(str(folder))
-    box.press("Enter")
+    picker = page.get_by_role("combobox", name="Lagret kjøring")
+    picker.click()
+    picker.fill(folder.name)
+    page.get_by_role("option", name=label, exact=True).click()
     page.get_by_role("button", name="Åpne", exact=True).click()
     page.get_by_text("Kjøringen er åpnet.").first.wait_for(timeout=STEP_LIMIT_MS)
 
@@ -196,7 +194,7 @@ def test_renamed_theme_shows_its_new_name_in_chromium(page, server, tmp_path):
     from nlp.ui.runs import load_run, read_edits
 
     _open_app(page, server)
-    folder = copy_run(_sample_folder(), tmp_path / "run")
+    folder = copy_into_runs(_sample_folder(), f"kopi-{tmp_path.name}")
     theme = load_run(folder).themes[0]
     _open_saved(page, folder)
     page.get_by_role("tab", name="Tema").click()

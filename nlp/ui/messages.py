@@ -73,7 +73,17 @@ _KNOWN: list[tuple[str, str]] = [
     (r"theme (\d+) has no 'name'", "Tema nr. {1} i kodeboken mangler «name»."),
     (r"theme id '([^']*)' appears twice", "Tema-ID-en «{1}» står to ganger i kodeboken."),
     (r"'seeds' must be a list", "«seeds» i kodeboken må være en liste."),
+    # upload limits (nlp.ui.uploads)
+    (r"the file is ([\d ,]+) MB; the limit is ([\d ,]+) MB",
+     "Filen er for stor: {1} MB. Grensen er {2} MB. Del filen opp, eller be den som drifter verktøyet om å "
+     "heve grensen."),
+    (r"the file has ([\d ]+) rows; the limit is ([\d ]+) rows",
+     "Filen har for mange rader: {1}. Grensen er {2}. Del filen opp, eller be den som drifter verktøyet om å "
+     "heve grensen."),
     # saved runs and models
+    (r"is outside the runs folder",
+     "Kjøringen ligger utenfor mappen for lagrede kjøringer, og kan ikke åpnes eller endres her."),
+    (r"run folder not found", "Fant ikke kjøringen. Den kan være slettet eller flyttet."),
     (r"not an analyze output folder \(([^)]*) is missing\)",
      "Mappen er ikke en lagret kjøring fra fritekst (mangler {1})."),
     (r"model was made by fritekst",

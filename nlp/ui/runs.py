@@ -1,11 +1,15 @@
 """Runs the app shows: computed once per file and settings, kept on disk, read back safely.
 
 A run is an ordinary `fritekst analyze` output folder (comments.parquet, topics.csv,
-summary.xlsx, model/). The app keeps the runs it computes under `cache_dir()/runs/<key>`,
-where the key fingerprints the file's bytes, the settings and the engine (fritekst version,
-engine source and bundled models), so an unchanged file with unchanged settings is never
-analysed twice, and a changed engine never serves stale results. Only Parquet and JSON are
-read back (never pickle).
+summary.xlsx, model/). The app keeps the runs it computes in the runs folder (`runs_dir()`:
+FRITEKST_RUNS_DIR, else `cache_dir()/runs`) under `<key>`, where the key fingerprints the
+file's bytes, the settings and the engine (fritekst version, engine source and bundled models),
+so an unchanged file with unchanged settings is never analysed twice, and a changed engine
+never serves stale results. Only Parquet and JSON are read back (never pickle).
+
+The runs folder is also the only place the app opens runs from and writes edits to: a run is
+picked from `list_runs()` by its folder name, and every path is resolved (symlinks followed,
+`..` collapsed) and refused if it lands outside the folder (`confine`).
 """
 
 from __future__ import annotations
@@ -17,13 +21,16 @@ import re
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+
 import pandas as pd
 
 from .. import __version__
 from ..analyze import ThemeInfo
 from ..edits import Edits
+from ..errors import InputError
 from ..paths import PROJECT_ROOT, cache_dir, models_dir
 from ..progress import Progress, silent
 
@@ -86,8 +93,125 @@ def run_key(data: bytes, file_name: str, settings: RunSettings) -> str:
     return h.hexdigest()[:24]
 
 
+RUNS_ENV = "FRITEKST_RUNS_DIR"
+
+
 def runs_dir() -> Path:
-    return cache_dir() / "runs"
+    """The runs folder: FRITEKST_RUNS_DIR, else `runs/` in the cache folder."""
+    override = os.environ.get(RUNS_ENV, "").strip()
+    return Path(override).expanduser() if override else cache_dir() / "runs"
+
+
+class OutsideRunsFolder(InputError):
+    """A path that resolves outside the runs folder (through `..` or a symlink)."""
+
+
+def confine(path: str | Path, root: str | Path | None = None) -> Path:
+    """``path`` resolved (symlinks followed, `..` collapsed), if it lies inside the runs folder.
+
+    A relative path is taken relative to the runs folder. Raises `OutsideRunsFolder` for the
+    runs folder itself and for anything outside it.
+    """
+    root = Path(root) if root is not None else runs_dir()
+    try:
+        real_root = root.resolve(strict=True)
+    except OSError:
+        raise OutsideRunsFolder(f"run folder not found: the runs folder '{root}' does not exist") from None
+    path = Path(path)
+    resolved = (path if path.is_absolute() else root / path).resolve()
+    if resolved == real_root or not resolved.is_relative_to(real_root):
+        raise OutsideRunsFolder(f"'{path}' is outside the runs folder")
+    return resolved
+
+
+def _confine_tree(folder: Path, root: Path) -> None:
+    """Every symlink in a run folder must stay inside the runs folder as well."""
+    confine(folder, root)
+    for base, dirs, files in os.walk(folder, followlinks=False):
+        for name in dirs + files:
+            entry = Path(base) / name
+            if entry.is_symlink():
+                confine(entry, root)
+
+
+def _is_run(folder: Path) -> bool:
+    return (folder / "comments.parquet").is_file() and (folder / "model").is_dir()
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    """A run in the runs folder, as the app's picker lists it."""
+
+    name: str        # the folder's name inside the runs folder
+    label: str       # what the picker shows: source, date and time
+    folder: Path
+    modified: float  # when comments.parquet was written (seconds since the epoch)
+
+
+def _run_label(folder: Path, modified: float) -> str:
+    when = datetime.fromtimestamp(modified).strftime("%d.%m.%Y %H:%M")
+    source = ""
+    for path, keys in ((folder / RUN_INFO, ("source",)), (folder / "model" / "metadata.json", ("input", "source"))):
+        try:
+            value = json.loads(path.read_text(encoding="utf-8"))
+            for k in keys:
+                value = value.get(k) if isinstance(value, dict) else None
+        except (OSError, ValueError):
+            value = None
+        if isinstance(value, str) and value.strip():
+            source = Path(value.strip()).name
+            break
+    if source and re.fullmatch(r"[0-9a-f]{24}", folder.name):  # the app's own runs, named by their key
+        return f"{source} – {when} ({folder.name[:6]})"
+    return f"{folder.name} – {source + ', ' if source and source != folder.name else ''}{when}"
+
+
+def list_runs(root: str | Path | None = None) -> list[SavedRun]:
+    """The finished runs directly in the runs folder, newest first.
+
+    Left out: anything that is not a run (no comments.parquet or model/), runs being written
+    (`upload-*`), hidden folders, and every folder that is, or holds, a symlink leading out
+    of the runs folder.
+    """
+    root = Path(root) if root is not None else runs_dir()
+    if not root.is_dir():
+        return []
+    runs = []
+    for child in root.iterdir():
+        if child.name.startswith((".", "upload-")):
+            continue
+        try:
+            _confine_tree(child, root)
+            if not child.is_dir() or not _is_run(child):
+                continue
+            modified = (child / "comments.parquet").stat().st_mtime
+        except (OutsideRunsFolder, OSError):
+            continue
+        runs.append(SavedRun(child.name, _run_label(child, modified), child, modified))
+    return sorted(runs, key=lambda r: (-r.modified, r.name))
+
+
+def open_saved_run(name: str, root: str | Path | None = None) -> Path:
+    """The folder of the run called ``name`` in the runs folder; refuses any other path."""
+    root = Path(root) if root is not None else runs_dir()
+    if not name or name in (".", "..") or Path(name).name != name or "\\" in name:
+        raise OutsideRunsFolder(f"'{name}' is outside the runs folder")
+    folder = root / name
+    _confine_tree(folder, root)
+    if not folder.is_dir() or not _is_run(folder):
+        raise InputError(f"run folder not found: '{name}' is not a run in the runs folder")
+    return folder
+
+
+def save_run_edits(folder: str | Path, edits: Edits, root: str | Path | None = None) -> None:
+    """Save the analyst's edits with a run's model, only if every path stays in the runs folder."""
+    from ..model_store import EDITS, save_edits
+
+    root = Path(root) if root is not None else runs_dir()
+    model = Path(folder) / "model"
+    for path in (Path(folder), model, model / EDITS):
+        confine(path, root)
+    save_edits(model, edits)
 
 
 def cached_run(key: str) -> Path | None:
@@ -130,7 +254,7 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
             raise InputError(f"codebook: cannot read codebook: {str(exc).splitlines()[0]}") from None
         codebook = codebook_from_dict(parsed, "codebook")
     root = runs_dir()
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="upload-", dir=root) as tmp:
         path = Path(tmp) / _safe_name(file_name)
         path.write_bytes(data)

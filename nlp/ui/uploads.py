@@ -1,25 +1,100 @@
-"""An uploaded survey file: reading it for the column pickers, and sensible default choices."""
+"""An uploaded survey file: reading it for the column pickers, and sensible default choices.
+
+Uploads are capped in bytes and rows (`upload_limits`: FRITEKST_MAX_UPLOAD_MB, default 50,
+and FRITEKST_MAX_UPLOAD_ROWS, default 200,000), so one upload cannot fill the server's memory
+or keep it busy for hours.
+"""
 
 from __future__ import annotations
 
 import io
+import math
+import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import FritekstError
+from ..errors import FritekstError, InputError
 from ..io import SUPPORTED_SUFFIXES, read_table
 
-MAX_UPLOAD_MB = 200
+MAX_UPLOAD_MB_ENV = "FRITEKST_MAX_UPLOAD_MB"
+MAX_UPLOAD_ROWS_ENV = "FRITEKST_MAX_UPLOAD_ROWS"
+DEFAULT_MAX_UPLOAD_MB = 50
+DEFAULT_MAX_UPLOAD_ROWS = 200_000
+_MB = 1024 * 1024
 UPLOAD_TYPES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
 MAX_GROUP_VALUES = 60
 
 _TEXT_NAMES = ("svar", "kommentar", "kommentarer", "fritekst", "tekst", "text", "comment", "answer", "merknad")
 _ID_NAMES = ("id", "svarid", "respondentid", "respid", "løpenummer", "lopenummer", "nr")
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """The largest upload the app accepts."""
+
+    max_mb: float = DEFAULT_MAX_UPLOAD_MB
+    max_rows: int = DEFAULT_MAX_UPLOAD_ROWS
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_mb * _MB)
+
+    @property
+    def widget_mb(self) -> int:
+        """For Streamlit's uploader, which takes whole megabytes."""
+        return max(1, math.ceil(self.max_mb))
+
+
+def _positive(environ: Mapping[str, str], name: str, default: float, kind: type) -> float:
+    raw = (environ.get(name) or "").strip().replace("_", "")
+    try:
+        value = kind(raw)
+    except ValueError:
+        return default
+    return value if value > 0 and math.isfinite(value) else default
+
+
+def upload_limits(environ: Mapping[str, str] | None = None) -> UploadLimits:
+    """The limits from FRITEKST_MAX_UPLOAD_MB and FRITEKST_MAX_UPLOAD_ROWS; a missing or invalid
+    value gives the default."""
+    environ = os.environ if environ is None else environ
+    return UploadLimits(max_mb=_positive(environ, MAX_UPLOAD_MB_ENV, DEFAULT_MAX_UPLOAD_MB, float),
+                        max_rows=int(_positive(environ, MAX_UPLOAD_ROWS_ENV, DEFAULT_MAX_UPLOAD_ROWS, int)))
+
+
+def uploader_label(limits: UploadLimits) -> str:
+    """The upload widget's label, with the limits (Norwegian)."""
+    mb = f"{limits.max_mb:g}".replace(".", ",")
+    rows = f"{limits.max_rows:,}".replace(",", "\u00a0")
+    return f"Fil med svar: CSV, XLSX eller Parquet (maks {mb} MB og {rows} rader)"
+
+
+class UploadTooLarge(InputError):
+    """An upload over the byte or row limit."""
+
+
+def _number(n: float) -> str:
+    """1234.5 -> '1 234,5': written as the app's users read numbers."""
+    text = f"{n:,.{0 if float(n).is_integer() else 1}f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def check_upload_size(size: int, limits: UploadLimits) -> None:
+    if size > limits.max_bytes:
+        raise UploadTooLarge(f"the file is {_number(round(size / _MB, 1))} MB; the limit is "
+                             f"{_number(limits.max_mb)} MB ({MAX_UPLOAD_MB_ENV})")
+
+
+def check_upload_rows(rows: int, limits: UploadLimits) -> None:
+    if rows > limits.max_rows:
+        raise UploadTooLarge(f"the file has {_number(rows)} rows; the limit is {_number(limits.max_rows)} rows "
+                             f"({MAX_UPLOAD_ROWS_ENV})")
 
 
 @dataclass
@@ -33,8 +108,12 @@ def _key(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", str(name)).casefold() if ch.isalnum())
 
 
-def read_upload(data: bytes, name: str, sheet: str | None = None) -> UploadedTable:
-    """Read the upload the same way the analysis will (raises InputError on a bad file)."""
+def read_upload(data: bytes, name: str, sheet: str | None = None,
+                limits: UploadLimits | None = None) -> UploadedTable:
+    """Read the upload the same way the analysis will (raises InputError on a bad file, and
+    UploadTooLarge on one over the limits)."""
+    limits = limits or UploadLimits()
+    check_upload_size(len(data), limits)
     suffix = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / ("upload" + suffix if suffix else "upload")
@@ -43,6 +122,7 @@ def read_upload(data: bytes, name: str, sheet: str | None = None) -> UploadedTab
             frame = read_table(path, sheet)
         except FritekstError as exc:  # name the user's file, not the temporary copy
             raise type(exc)(str(exc).replace(path.name, Path(name).name, 1)) from None
+    check_upload_rows(len(frame), limits)
     return UploadedTable(Path(name).name, frame, excel_sheets(data) if suffix in (".xlsx", ".xlsm") else [])
 
 
