@@ -138,13 +138,14 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     options = options or AnalyzeOptions()
     prep = prepare(survey, options, progress)
     fit_rows = _fit_rows(prep)
-    if len(fit_rows) < 3:
+    with_words = sum(1 for i in fit_rows if prep.tokens[i])
+    if with_words < 3:  # a theme needs words: with none there is no vocabulary to describe it
         from .errors import InputError
 
-        wordless = sum(1 for t, na in zip(prep.tokens, prep.cleaned.is_nonanswer) if not na and not t)
+        letterless = int((_letterless(prep) & ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool)).sum())
         raise InputError(
-            f"{survey.source}: only {len(fit_rows)} distinct substantive comments with words in column "
-            f"'{survey.text_column}'" + (f" ({wordless} hold only numbers or symbols)" if wordless else "")
+            f"{survey.source}: only {with_words} distinct substantive comments with content words in column "
+            f"'{survey.text_column}'" + (f" ({letterless} hold only numbers or symbols)" if letterless else "")
             + "; at least 3 are needed to find themes"
         )
     codebook_vectors = None
@@ -201,17 +202,23 @@ def _pipeline_name(nlp) -> str:
 
 
 def _fit_rows(prep: Prepared) -> np.ndarray:
-    """Substantive comments with content words, each distinct text once (duplicates would fake
-    dense themes; a comment of only numbers or symbols has nothing to find a theme in)."""
+    """Substantive comments with a letter, each distinct text once (duplicates would fake dense
+    themes; a comment of only numbers or symbols has nothing to find a theme in)."""
     seen: set[str] = set()
     rows = []
-    for i, (text, nonanswer, tokens) in enumerate(zip(prep.safe_text, prep.cleaned.is_nonanswer, prep.tokens)):
+    letterless = _letterless(prep)
+    for i, (text, nonanswer) in enumerate(zip(prep.safe_text, prep.cleaned.is_nonanswer)):
         key = text.lower()
-        if nonanswer or not tokens or key in seen:
+        if nonanswer or letterless[i] or key in seen:
             continue
         seen.add(key)
         rows.append(i)
     return np.asarray(rows, dtype=int)
+
+
+def _letterless(prep: Prepared) -> np.ndarray:
+    """Comments of only numbers, punctuation or symbols ("12345", "3,5", "7/10"), as typed."""
+    return np.array([not any(ch.isalpha() for ch in t) for t in prep.cleaned.text], dtype=bool)
 
 
 def theme_column(theme_id: int, label: str) -> str:
@@ -226,9 +233,9 @@ def _assemble(
     nonanswer = np.asarray(prep.cleaned.is_nonanswer, dtype=bool)
     topic_id = np.full(n, NONANSWER, dtype=int)
     score = np.zeros(n, dtype=np.float32)
-    wordless = np.array([not t for t in prep.tokens], dtype=bool)
-    sub = np.flatnonzero(~nonanswer & ~wordless)
-    topic_id[~nonanswer & wordless] = OUTLIER  # kept, without a theme: nothing to assign it by
+    letterless = _letterless(prep)
+    sub = np.flatnonzero(~nonanswer & ~letterless)
+    topic_id[~nonanswer & letterless] = OUTLIER  # kept, without a theme: nothing to assign it by
     if len(sub):
         ids, sc = model.transform(prep.embeddings[sub])
         topic_id[sub], score[sub] = ids, sc

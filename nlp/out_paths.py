@@ -61,8 +61,8 @@ def _probe_folder(parent: Path, shown: str) -> None:
 def check_run_folder(out: str | Path, inputs: Sequence[str | Path] = (), force: bool = False) -> Path:
     """Refuse an `analyze` output folder that would overwrite something unasked; return it.
 
-    Checked: not a file, not the input file and not a folder that holds an input, empty unless
-    ``force``, with ``force`` only a previous run's folder, and its parent writable.
+    Checked: not a file, not the input file and not a folder that holds an input, nothing in it
+    but a previous run's files, empty unless ``force``, and its parent writable.
     """
     out = Path(out)
     shown = str(out)
@@ -78,16 +78,16 @@ def check_run_folder(out: str | Path, inputs: Sequence[str | Path] = (), force: 
             entries = sorted(e.name for e in out.iterdir())
         except OSError as exc:
             raise OutputError(f"{shown}: cannot read the output folder ({_reason(exc)})") from None
-        if entries and not force:
-            raise OutputError(
-                f"{shown}: output folder is not empty; add --force to replace the previous run in it"
-            )
         foreign = [e for e in entries if e not in RUN_ENTRIES]
         if foreign:
             more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
             raise OutputError(
                 f"{shown}: not a fritekst output folder (it holds '{foreign[0]}'{more}); "
                 "not replaced even with --force; choose an empty or new folder"
+            )
+        if entries and not force:
+            raise OutputError(
+                f"{shown}: output folder is not empty; add --force to replace the previous run in it"
             )
     _probe_folder(out.resolve().parent, shown)
     return out

@@ -7,7 +7,8 @@ evaluated as a formula. Every CSV, TSV and XLSX this project writes (``comments.
 column headers through :func:`escape_cell`, which prefixes such text with a single quote
 ``'``. Numeric, boolean and date columns are left alone, so real numbers stay numbers (``-1``
 in a number column is a number, not a formula). Parquet keeps the original text: it is the
-machine-readable output and spreadsheet programs do not open it.
+machine-readable output and spreadsheet programs do not open it. Sheet names are not cells and
+are never evaluated (Excel also forbids a leading ``'`` in them), so they are left as they are.
 
 The escape is reversible: text that already starts with quotes followed by a trigger character
 gets one more quote, so :func:`unescape_cell` gives back exactly the original (``read_run``

@@ -13,6 +13,7 @@ serialization.
 from __future__ import annotations
 
 import math
+import warnings
 import sys
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -315,7 +316,9 @@ class CosineUMAP:
             unit = X / (np.linalg.norm(X, axis=1, keepdims=True) + 1e-12)
             dist = np.clip(1.0 - unit @ unit.T, 0.0, 2.0).astype(np.float64)
             np.fill_diagonal(dist, 0.0)
-            self.embedding_ = UMAP(metric="precomputed", **self.umap_params).fit_transform(dist)
+            with warnings.catch_warnings():  # UMAP's note that inverse_transform (never used) needs a metric
+                warnings.filterwarnings("ignore", message="using precomputed metric", category=UserWarning)
+                self.embedding_ = UMAP(metric="precomputed", **self.umap_params).fit_transform(dist)
         else:
             self.embedding_ = UMAP(metric="cosine", **self.umap_params).fit_transform(X)
         return self.embedding_

@@ -227,5 +227,5 @@ def test_a_numeric_parquet_text_column_is_one_line_error(tmp_path):
     pq.write_table(pa.table({"Svar": pa.array([i * 7 % 500 for i in range(40)], pa.int64())}), path)
     proc = cli("analyze", str(path), "--text-column", "Svar", "--out", str(tmp_path / "out"), "--quiet")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
-    assert "tall.parquet: only 0 distinct substantive comments with words" in proc.stderr
+    assert "tall.parquet: only 0 distinct substantive comments with content words" in proc.stderr
     assert not (tmp_path / "out").exists()

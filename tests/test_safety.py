@@ -233,8 +233,9 @@ def test_a_failed_write_leaves_the_previous_run_intact(tmp_path, fitted):
 
 def test_force_never_replaces_a_folder_that_is_not_a_run(tmp_path):
     (tmp_path / "notes.docx").write_text("viktig")
-    with pytest.raises(OutputError, match=r"not a fritekst output folder \(it holds 'notes\.docx'\)"):
-        check_run_folder(tmp_path, force=True)
+    for force in (False, True):  # said at once: --force would not help
+        with pytest.raises(OutputError, match=r"not a fritekst output folder \(it holds 'notes\.docx'\)"):
+            check_run_folder(tmp_path, force=force)
     with pytest.raises(OutputError, match="not a fritekst output folder"):
         with staged_folder(tmp_path, force=True):
             pass
