@@ -75,7 +75,21 @@ def check_set(path: Path, errors: bool = False) -> dict:
     return report
 
 
-def _markdown(report: dict, sample: dict) -> str:
+def norec_dev(data: Path) -> dict | None:
+    """Out of the survey domain: how many NoReC_sentence dev sentences (reviews, not non-answers,
+    never used to tune) each detector flags. None without the shared data."""
+    from training.sentiment_data import load_norec_sentence
+
+    try:
+        texts = [normalize(t) for t in load_norec_sentence(data, "dev").texts]
+    except FileNotFoundError:
+        return None
+    rules = sum(is_stock_nonanswer(t) for t in texts)
+    both = sum(clean(texts).is_nonanswer)
+    return {"sentences": len(texts), "rules_only": rules, "rules_and_model": both}
+
+
+def _markdown(report: dict, sample: dict, norec: dict | None) -> str:
     lines = [
         "`.venv/bin/python benchmarks/eval_clean.py --write` on `data/nonanswer_check.csv` "
         f"({report['nonanswers']} non-answers, {report['answers']} short real answers, Bokmål and "
@@ -97,10 +111,28 @@ def _markdown(report: dict, sample: dict) -> str:
               "", "Errors of rules + model (gold 1 = non-answer): "
               + "; ".join(f"{e['text']!r} (gold {e['gold']})" for e in report["errors_rules_and_model"]) + ".",
               "", f"Same run, sample gold (section above): precision {sample['precision']:.3f}, "
-              f"recall {sample['recall']:.3f} with rules + model.",
-              "", "Cross-validation on the tuning material when the model was trained (texts of 2-20 words; "
-              "threshold chosen there): " + json.dumps(load_model().meta.get("cross_validation", {}))]
+              f"recall {sample['recall']:.3f} with rules + model."]
+    if norec:
+        lines += ["", f"Out of the survey domain, NoReC_sentence dev ({norec['sentences']} review sentences, "
+                  f"not survey answers, never used to tune): rules flag {norec['rules_only']}, rules + model "
+                  f"{norec['rules_and_model']} (short fragments such as \"11 år\" and \"Ja takk!\" among them)."]
+    lines += ["", "Cross-validation on the tuning material when the model was trained (texts of 2-20 words; "
+              "threshold chosen there): " + json.dumps(load_model().meta.get("cross_validation", {})),
+              "", HISTORY]
     return "\n".join(lines)
+
+
+#: earlier scorings of the check set, kept when the section is rewritten
+HISTORY = (
+    "History: the check set was first scored with the model of commit 68b226c (tuned on the "
+    "tuning set, the pools and made-up texts only; threshold 0.75): rules + model 0.975 / 0.966 "
+    "(3 false positives, 4 misses), on `not_in_tuning_material` 0.970 / 0.960. That model then "
+    "turned out to flag ordinary short sentences outside the check set (41 of the 1,411 NoReC "
+    "dev sentences, e.g. \"Jeg elsker jobben min.\"), so opinionated NoReC train sentences were "
+    "added to its answers and the threshold was set on the hand-written tuning rows alone; the "
+    "check set was not looked at for that change and was scored once more afterwards (the table "
+    "above)."
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", default="data", help="folder with the sample and its gold file")
     parser.add_argument("--errors", action="store_true", help="list every disagreement on stderr")
     parser.add_argument("--check", default="data/nonanswer_check.csv", help="non-answer check set")
+    parser.add_argument("--norec", default="../shared/data", help="folder with norec_sentence/ (optional)")
     parser.add_argument("--write", action="store_true",
                         help="write the check-set numbers to benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
@@ -142,10 +175,11 @@ def main(argv: list[str] | None = None) -> int:
         },
         "duplicates_flagged": sum(result.is_duplicate),
         "check_set": check_set(Path(args.check), errors=args.errors),
+        "norec_dev_flagged": norec_dev(Path(args.norec)),
     }
     if args.write:
         write_section("Cleaning: non-answers on the check set",
-                      _markdown(report["check_set"], report["nonanswer"]))
+                      _markdown(report["check_set"], report["nonanswer"], report["norec_dev_flagged"]))
     json.dump(report, sys.stdout, ensure_ascii=False)
     sys.stdout.write("\n")
     if args.errors:

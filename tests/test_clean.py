@@ -182,6 +182,10 @@ def test_nonanswer_model_is_plain_json_and_sees_only_short_texts():
 @pytest.mark.slow
 def test_nonanswer_training_is_deterministic(tmp_path):
     from training.nonanswer import main
+    from training.sentiment_data import DEFAULT_DATA
+
+    if not (DEFAULT_DATA / "norec_sentence").is_dir():
+        pytest.skip(f"{DEFAULT_DATA}/norec_sentence is needed to retrain")
 
     out = tmp_path / "model.json"
     assert main(["--out", str(out)]) == 0
