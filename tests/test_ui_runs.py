@@ -143,3 +143,27 @@ def test_uploads_over_the_limits_are_refused_in_norwegian():
     with pytest.raises(UploadTooLarge) as size:
         read_upload(big.encode(), "svar.csv", limits=UploadLimits(max_mb=1))
     assert user_message(size.value).text.startswith("Filen er for stor: 1,6 MB. Grensen er 1 MB.")
+
+
+def test_engine_stamp_covers_resources_but_not_the_app(monkeypatch, tmp_path):
+    """A retrained non-answer model (nlp/resources) is a new engine: stored runs are not reused."""
+    from nlp.ui import runs
+
+    engine = tmp_path / "nlp"
+    (engine / "resources").mkdir(parents=True)
+    (engine / "ui").mkdir()
+    (engine / "clean.py").write_text("x = 1\n")
+    (engine / "resources" / "nonanswer_model.json").write_text("{}")
+    monkeypatch.setattr(runs, "_ENGINE_DIR", engine)
+    monkeypatch.setenv("FRITEKST_MODELS", str(tmp_path / "models"))
+
+    def stamp() -> str:
+        runs.engine_stamp.cache_clear()
+        return runs.engine_stamp()
+
+    first = stamp()
+    (engine / "ui" / "view.py").write_text("y = 2\n")
+    assert stamp() == first
+    (engine / "resources" / "nonanswer_model.json").write_text('{"threshold": 0.6}')
+    assert stamp() != first
+    runs.engine_stamp.cache_clear()
