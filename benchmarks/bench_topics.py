@@ -10,6 +10,7 @@ Writes the "## Themes" section of benchmarks/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -101,7 +102,10 @@ def main() -> None:
     for name, r in rows:
         lines.append(f"| {name} | {r['nmi']:.3f} | {r['n_topics']} | {r['outliers']:.3f} | {r['seconds']:.1f} |")
     lines += ["", "Command: `.venv/bin/python benchmarks/bench_topics.py`"]
-    title = "Themes on the sample gold file" + (f" (encoder {args.encoder})" if args.encoder else "")
+    variant = ", ".join(filter(None, [args.encoder and f"encoder {args.encoder}",
+                                      os.environ.get("FRITEKST_E5_PRECISION") and
+                                      f"FRITEKST_E5_PRECISION={os.environ['FRITEKST_E5_PRECISION']}"]))
+    title = "Themes on the sample gold file" + (f" ({variant})" if variant else "")
     write_section(title, "\n".join(lines))
 
 

@@ -7,12 +7,14 @@ into the weights: each linear layer's input is divided per channel by s = a^alph
 (a: the channel's largest activation on calibration text, w: its largest weight) and its
 weight columns multiplied by s, which leaves the product unchanged and the activations even.
 The FFN output layer, whose input (after GELU) no smoothing evens out, stays in floating point
-(bfloat16 where the CPU has it). The scales are computed by `training/e5_int8.py` from NoReC
-sentences and ship in `models/e5_int8/`.
+(bfloat16 where the CPU has it). The activation ranges and alpha come from
+`training/e5_int8.py` (NoReC sentences) and ship in `models/e5_int8/`; the scales are computed
+from them and the weights at load.
 """
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import torch
@@ -21,12 +23,12 @@ from torch.nn import functional as F
 
 from .paths import models_dir
 
-#: linear layers that run in int8; "fo" (FFN output) stays in floating point
-INT8_PARTS = ("q", "k", "v", "ao", "fi")
+#: linear layers that run in int8 (queries, keys and values fused); "fo" (FFN output) stays in floating point
+INT8_PARTS = ("qkv", "ao", "fi")
 
 
-def scales_path():
-    return models_dir() / "e5_int8" / "smooth_scales.safetensors"
+def calibration_dir():
+    return models_dir() / "e5_int8"
 
 
 class SmoothInt8Linear(nn.Module):
@@ -61,19 +63,24 @@ class BF16Linear(nn.Module):
         return F.linear(x.to(torch.bfloat16), self.weight, self.bias).float()
 
 
-def load_scales(path=None) -> dict[str, torch.Tensor]:
+def load_calibration(folder=None) -> tuple[dict[str, torch.Tensor], float]:
+    """Per-channel activation maxima of each int8 layer's input, and alpha."""
     from safetensors.torch import load_file
 
-    return load_file(str(path or scales_path()))
+    folder = folder or calibration_dir()
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    return load_file(str(folder / "activation_max.safetensors")), float(meta["alpha"])
 
 
-def convert(model: nn.Module, scales: dict[str, torch.Tensor], bf16_rest: bool) -> nn.Module:
-    """Swap each layer's q, k, v, ao, fi for SmoothInt8Linear (and fo for bfloat16 if asked), in place."""
+def convert(model: nn.Module, act_max: dict[str, torch.Tensor], alpha: float, bf16_rest: bool) -> nn.Module:
+    """Swap each layer's qkv, ao, fi for SmoothInt8Linear (and fo for bfloat16 if asked), in place."""
     if "fbgemm" in torch.backends.quantized.supported_engines:
         torch.backends.quantized.engine = "fbgemm"
     for i, layer in enumerate(model.layers):
         for part in INT8_PARTS:
-            setattr(layer, part, SmoothInt8Linear(getattr(layer, part), scales[f"layers.{i}.{part}"]))
+            linear = getattr(layer, part)
+            scale = smooth_scales(act_max[f"layers.{i}.{part}"], linear.weight.data, alpha)
+            setattr(layer, part, SmoothInt8Linear(linear, scale))
         if bf16_rest:
             layer.fo = BF16Linear(layer.fo)
     return model

@@ -6,7 +6,7 @@ Calibration: the largest activation of every input channel of every linear layer
 `--calibration` NoReC train sentences run through the float32 model. Alpha (how much of the
 activation range moves into the weights) is chosen from ALPHAS on `--check` other NoReC train
 sentences, by the lowest cosine to the float32 vectors (then the mean). Survey comments and
-dev/test splits are not used. Writes models/e5_int8/smooth_scales.safetensors and meta.json.
+dev/test splits are not used. Writes models/e5_int8/activation_max.safetensors and meta.json.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nlp.e5_int8 import INT8_PARTS, convert, smooth_scales
+from nlp.e5_int8 import INT8_PARTS, convert
 from nlp.e5_torch import TorchE5
 from nlp.paths import models_dir
 
@@ -70,23 +70,19 @@ def main() -> None:
     ref = TorchE5(precision="fp32")
     amax = activation_max(ref, calib)
     target = ref.encode(check)
-    weights = {f"layers.{i}.{p}": getattr(layer, p).weight.detach()
-               for i, layer in enumerate(ref.model.layers) for p in INT8_PARTS}
     trials = {}
     for alpha in ALPHAS:
-        scales = {k: smooth_scales(amax[k], weights[k], alpha) for k in weights}
         enc = TorchE5(precision="fp32")
-        convert(enc.model, scales, bf16_rest=False)
+        convert(enc.model, amax, alpha, bf16_rest=False)
         cos = (enc.encode(check) * target).sum(axis=1)
         trials[alpha] = {"cos_min": float(cos.min()), "cos_mean": float(cos.mean())}
         print(f"alpha {alpha}: cosine to float32 on {len(check)} check sentences: mean {cos.mean():.6f} "
               f"min {cos.min():.5f}", flush=True)
     best = max(ALPHAS, key=lambda a: (trials[a]["cos_min"], trials[a]["cos_mean"]))
-    scales = {k: smooth_scales(amax[k], weights[k], best).contiguous() for k in weights}
     args.out.mkdir(parents=True, exist_ok=True)
     from safetensors.torch import save_file
 
-    save_file(scales, str(args.out / "smooth_scales.safetensors"))
+    save_file({k: v.contiguous() for k, v in amax.items()}, str(args.out / "activation_max.safetensors"))
     meta = {"alpha": best, "trials": {str(a): t for a, t in trials.items()}, "calibration_sentences": len(calib),
             "check_sentences": len(check), "seed": args.seed, "source": "NoReC 2.1 train (norec/train.jsonl.gz)",
             "command": f"python -m training.e5_int8 --data {args.data} --calibration {args.calibration} "
