@@ -152,8 +152,10 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     if options.codebook is not None:
         codebook_vectors = embed_codebook(options.codebook, get_encoder(options.encoder, options.device))
     progress("Temaer", 0, 1)
-    model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed)
-    model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors)
+    weight, share = _outlier_budget(prep, fit_rows, ThemeModel().max_outlier_share)
+    model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed,
+                       max_outlier_share=share)
+    model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors, sample_weight=weight)
     progress("Temaer", 1, 1)
     metadata = {
         "encoder": prep.encoder_model,
@@ -214,6 +216,21 @@ def _fit_rows(prep: Prepared) -> np.ndarray:
         seen.add(key)
         rows.append(i)
     return np.asarray(rows, dtype=int)
+
+
+def _outlier_budget(prep: Prepared, fit_rows: np.ndarray, cap: float) -> tuple[np.ndarray, float]:
+    """Weights (comments per fitted text) and the share of them that may go without a theme, so
+    that at most `cap` of all substantive comments do, numbers-only comments (never themed) included."""
+    substantive = ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool)
+    letterless = _letterless(prep) & substantive
+    row_of = {prep.safe_text[i].lower(): k for k, i in enumerate(fit_rows)}
+    weight = np.zeros(len(fit_rows))
+    for i in np.flatnonzero(substantive & ~letterless):
+        k = row_of.get(prep.safe_text[i].lower())
+        if k is not None:
+            weight[k] += 1
+    allowed = cap * substantive.sum() - letterless.sum()
+    return weight, float(max(0.0, allowed) / max(weight.sum(), 1.0))
 
 
 def _letterless(prep: Prepared) -> np.ndarray:

@@ -107,8 +107,12 @@ class ThemeModel:
         embeddings: np.ndarray,
         tokens: Sequence[Sequence[str]],
         codebook_embeddings: np.ndarray | None = None,
+        sample_weight: np.ndarray | None = None,
     ) -> "ThemeModel":
-        """Fit on substantive comments (non-answers and duplicates removed by the caller)."""
+        """Fit on substantive comments (non-answers and duplicates removed by the caller).
+
+        `sample_weight`: how many comments each row stands for (its duplicates), so the cap on
+        comments without a theme counts comments, not distinct texts."""
         X = np.asarray(embeddings, dtype=np.float32)
         if len(X) != len(tokens):
             raise ValueError("embeddings and tokens differ in length")
@@ -128,7 +132,7 @@ class ThemeModel:
             origin = {int(k): None for k in np.unique(labels) if k != OUTLIER}
 
         labels, origin = self._renumber(labels, origin)
-        self._fit_head(X, labels)
+        self._fit_head(X, labels, sample_weight)
         final = self.transform(X)[0]
         self._represent(X, docs, final, origin)
         return self
@@ -215,7 +219,7 @@ class ThemeModel:
         out = np.array([mapping.get(k, OUTLIER) for k in labels], dtype=int)
         return out, {mapping[k]: origin.get(k) for k in kept}
 
-    def _fit_head(self, X: np.ndarray, labels: np.ndarray) -> None:
+    def _fit_head(self, X: np.ndarray, labels: np.ndarray, sample_weight: np.ndarray | None = None) -> None:
         from sklearn.linear_model import LogisticRegression
 
         members = labels != OUTLIER
@@ -232,7 +236,7 @@ class ThemeModel:
         self.intercept_ = head.intercept_.astype(np.float32)
         best = self.predict_proba(X).max(axis=1)
         # Never leave more than max_outlier_share without a theme, however diffuse the data.
-        self.threshold_ = float(min(self.min_score, np.quantile(best, self.max_outlier_share)))
+        self.threshold_ = float(min(self.min_score, _weighted_quantile(best, self.max_outlier_share, sample_weight)))
 
     def _represent(
         self, X: np.ndarray, docs: list[str], labels: np.ndarray, origin: dict[int, str | None]
@@ -351,6 +355,16 @@ def exact_cosine_knn(unit: np.ndarray, k: int, block: int = 1024) -> tuple[np.nd
         d[:, 0] = 0.0
         dists[start:start + block] = np.clip(d, 0.0, 2.0)
     return indices, dists
+
+
+def _weighted_quantile(values: np.ndarray, q: float, weight: np.ndarray | None) -> float:
+    """The largest value with at most a share q of the total weight strictly below it."""
+    if weight is None:
+        return float(np.quantile(values, q))
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], np.asarray(weight, dtype=float)[order]
+    below = np.concatenate([[0.0], np.cumsum(w)[:-1]]) / w.sum()
+    return float(v[np.flatnonzero(below <= q)[-1]])
 
 
 def _vectorizer():
