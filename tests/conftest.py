@@ -23,3 +23,16 @@ def _isolated_cache(tmp_path_factory):
     if "FRITEKST_CACHE" not in os.environ:
         os.environ["FRITEKST_CACHE"] = str(tmp_path_factory.mktemp("cache"))
     yield
+
+
+def small_theme_model():
+    """A real ThemeModel fitted on three well-separated synthetic themes (90 comments, 6 dims)."""
+    import numpy as np
+
+    from nlp.topics import ThemeModel
+
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(loc=c, size=(30, 6)) for c in (-3, 0, 3)]).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    toks = [["bolig", "vedtak"]] * 30 + [["språk", "lærer"]] * 30 + [["tilskudd", "midler"]] * 30
+    return ThemeModel(min_topic_size=8).fit(X, toks), X

@@ -5,19 +5,16 @@ import json
 import numpy as np
 import pytest
 
+from conftest import small_theme_model
+
 from nlp.edits import Edits, text_id
 from nlp.errors import ModelError
 from nlp.model_store import FORMAT, load_model, save_model, save_edits, write_manifest
-from nlp.topics import ThemeModel
 
 
 @pytest.fixture(scope="module")
 def fitted():
-    rng = np.random.default_rng(0)
-    X = np.vstack([rng.normal(loc=c, size=(30, 6)) for c in (-3, 0, 3)]).astype(np.float32)
-    X /= np.linalg.norm(X, axis=1, keepdims=True)
-    toks = [["bolig", "vedtak"]] * 30 + [["språk", "lærer"]] * 30 + [["tilskudd", "midler"]] * 30
-    return ThemeModel(min_topic_size=8).fit(X, toks), X
+    return small_theme_model()
 
 
 def test_round_trip_assigns_identically(tmp_path, fitted):

@@ -18,6 +18,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from conftest import small_theme_model
+
 from nlp.analyze import Analysis, ThemeInfo, theme_column
 from nlp.cli import main
 from nlp.edits import Edits
@@ -137,11 +139,7 @@ def test_write_table_replaces_atomically_and_leaves_no_temporary_file(tmp_path):
 
 @pytest.fixture(scope="module")
 def fitted():
-    rng = np.random.default_rng(0)
-    X = np.vstack([rng.normal(loc=c, size=(30, 6)) for c in (-3, 0, 3)]).astype(np.float32)
-    X /= np.linalg.norm(X, axis=1, keepdims=True)
-    toks = [["bolig", "vedtak"]] * 30 + [["språk", "lærer"]] * 30 + [["tilskudd", "midler"]] * 30
-    return ThemeModel(min_topic_size=8).fit(X, toks)
+    return small_theme_model()[0]
 
 
 def make_analysis(model: ThemeModel, label: str = "=1+1") -> Analysis:
