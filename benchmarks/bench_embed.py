@@ -59,6 +59,7 @@ def worker(engine: str, texts_path: str, out_path: str) -> dict:
         if engine in ("torch-int8", "torch-int8-no-ffn-out"):
             import warnings
 
+            import torch
             from torch import nn
             from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
 
@@ -67,7 +68,7 @@ def worker(engine: str, texts_path: str, out_path: str) -> dict:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 enc.model = quantize_dynamic(enc.model, spec if "no-ffn" in engine else {nn.Linear},
-                                             dtype=__import__("torch").qint8)
+                                             dtype=torch.qint8)
     t_loaded = time.perf_counter()
     texts = json.loads(Path(texts_path).read_text(encoding="utf-8"))
     enc.encode(texts[:32])
@@ -149,7 +150,9 @@ def main() -> None:
 
     from nlp.e5_torch import resolve_precision
 
-    default = f"torch-{resolve_precision(None, __import__('torch').device('cpu'))}"
+    import torch
+
+    default = f"torch-{resolve_precision(None, torch.device('cpu'))}"
     default = {"torch-int8": "torch-int8-smooth"}.get(default, default)
     d = results[default]
     verdict = lambda ok: "PASS" if ok else "FAIL"  # noqa: E731

@@ -25,7 +25,7 @@ from .quotes import select_quotes
 from .redacted import redact_comments
 from .sentiment import LABELS as SENTIMENT_LABELS
 from .sentiment import SentimentModel, SentimentResult
-from .topics import OUTLIER, Theme, ThemeModel
+from .topics import MAX_OUTLIER_SHARE, OUTLIER, Theme, ThemeModel
 
 NONANSWER = -2
 NONANSWER_LABEL = "Ikke svar"
@@ -152,7 +152,7 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     if options.codebook is not None:
         codebook_vectors = embed_codebook(options.codebook, get_encoder(options.encoder, options.device))
     progress("Temaer", 0, 1)
-    weight, share = _outlier_budget(prep, fit_rows, ThemeModel().max_outlier_share)
+    weight, share = _outlier_budget(prep, fit_rows, MAX_OUTLIER_SHARE)
     model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed,
                        max_outlier_share=share)
     model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors, sample_weight=weight)

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .e5_weights import QK, E5Weights, read
+from .e5_weights import QK, E5Weights, dequantize_q4, read
 
 #: Pieces per batch (padded): keeps activations small and batches of similar length together.
 TOKEN_BUDGET = 4096
@@ -126,8 +126,6 @@ def _tensor(a: np.ndarray) -> torch.Tensor:
 
 
 def _unpack(a: np.ndarray) -> np.ndarray:
-    from .e5_weights import dequantize_q4
-
     if a.dtype != np.uint8:
         return a
     return dequantize_q4(a, a.shape[0], a.shape[1] // 18 * QK)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 from . import __version__
@@ -33,19 +34,17 @@ def redact_comments(
     varieties: Sequence[str],
     nlp,
     on_step: Callable[[int, int], None] | None = None,
-    store: BlobStore | None | bool = True,
+    store: BlobStore | None = None,
 ) -> list[RedactedComment]:
-    """One RedactedComment per text, in order; cached on disk unless `store` is False."""
+    """One RedactedComment per text, in order; cached in `store` (default: the user's cache)."""
     texts = list(texts)
-    if store is True:
-        store = BlobStore(cache_dir() / "comments.sqlite")
+    store = store or BlobStore(cache_dir() / "comments.sqlite")
     ns = f"{pipeline_id(nlp)}|fritekst-{__version__}"
-    key = secret_key() if store else b""
-    keys = [keyed_hash(key, f"{v}\x1f{t}") for t, v in zip(texts, varieties)] if store else []
-    found = store.get_many(ns, list(dict.fromkeys(keys))) if store else {}
-    out: list[RedactedComment | None] = [
-        _decode(found[k]) if k in found else None for k in keys] if store else [None] * len(texts)
-    todo = list(dict.fromkeys(i for i, r in enumerate(out) if r is None))
+    key = secret_key(Path(store.path).parent)
+    keys = [keyed_hash(key, f"{v}\x1f{t}") for t, v in zip(texts, varieties)]
+    found = store.get_many(ns, list(dict.fromkeys(keys)))
+    out: list[RedactedComment | None] = [_decode(found[k]) if k in found else None for k in keys]
+    todo = [i for i, r in enumerate(out) if r is None]
     if todo:
         sub = [texts[i] for i in todo]
         annotations = annotate(sub, nlp, varieties=[varieties[i] for i in todo], on_step=on_step)
@@ -54,10 +53,8 @@ def redact_comments(
         for i, a, r in zip(todo, annotations, redactions):
             out[i] = RedactedComment(r.text, len(r.spans),
                                      tuple(keyword_tokens(a, [(s.start, s.end) for s in r.spans])))
-            if store:
-                fresh[keys[i]] = _encode(out[i])
-        if store:
-            store.put_many(ns, fresh.items())
+            fresh[keys[i]] = _encode(out[i])
+        store.put_many(ns, fresh.items())
     if on_step is not None:
         on_step(len(todo), len(todo))
     return out  # type: ignore[return-value]

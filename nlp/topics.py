@@ -25,6 +25,8 @@ from .labels import make_label
 from .theme_keywords import theme_keywords
 
 OUTLIER = -1
+#: at most this share of comments is left without a theme, however diffuse the data
+MAX_OUTLIER_SHARE = 0.10
 _EMPTY_DOC = "emptydoc"  # BERTopic's stand-in for a comment with no keyword tokens
 #: weight of the lexical half against the (unit-length) embedding half when finding themes
 LEXICAL_WEIGHT = 0.5
@@ -79,7 +81,7 @@ class ThemeModel:
         *,
         min_topic_size: int | None = None,
         n_components: int = 5,
-        max_outlier_share: float = 0.10,
+        max_outlier_share: float = MAX_OUTLIER_SHARE,
         min_score: float = 0.30,
         n_keywords: int = 10,
         codebook: Codebook | None = None,
