@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .name_mentions import is_name_part
-from .privacy_names import NameFinder, word_tokens
+from .privacy_names import NameFinder
+from .word_tokens import word_tokens
 from .privacy_patterns import find_addresses, find_emails, find_fnr, find_phones
 
 PLACEHOLDERS = {

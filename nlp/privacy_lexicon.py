@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .word_tokens import word_tokens
+
 
 def _read(name: str) -> list[str]:
     text = resources.files("nlp").joinpath("resources", name).read_text(encoding="utf-8")
@@ -38,7 +40,6 @@ class Lexicon:
 
 
 def _tokens(phrase: str) -> tuple[str, ...]:
-    from .privacy_names import word_tokens  # local import: privacy_names imports this module
 
     return tuple(t for _, _, t in word_tokens(phrase))
 

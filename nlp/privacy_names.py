@@ -14,14 +14,7 @@ import re
 from collections.abc import Sequence
 
 from .privacy_lexicon import Lexicon, lexicon
-
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+|[^\w\s]")
-
-
-def word_tokens(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, token) for words (with inner hyphens/apostrophes), numbers and punctuation."""
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
-
+from .word_tokens import word_tokens
 
 #: role nouns, titles and greetings after which a capitalised word is a person (one word each)
 _SINGLE_TRIGGERS = """
