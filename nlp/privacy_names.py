@@ -10,7 +10,6 @@ organisation names are protected by gazetteers and never become [NAVN].
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from .privacy_lexicon import Lexicon, lexicon
