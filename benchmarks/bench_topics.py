@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlp.analyze import embed_codebook  # noqa: E402
-from nlp.clean import clean  # noqa: E402
-from nlp.codebook import load_codebook  # noqa: E402
-from nlp.embed import EmbeddingCache, embed, get_encoder  # noqa: E402
+from nlp.clean.text import clean  # noqa: E402
+from nlp.themes.codebook import load_codebook  # noqa: E402
+from nlp.embed.encoders import EmbeddingCache, embed, get_encoder  # noqa: E402
 from nlp.io import read_table  # noqa: E402
-from nlp.keywords import keyword_tokens  # noqa: E402
-from nlp.pipeline import annotate  # noqa: E402
-from nlp.topics import ThemeModel  # noqa: E402
+from nlp.themes.keyword_lemmas import keyword_tokens  # noqa: E402
+from nlp.pipeline.spacy_pipeline import annotate  # noqa: E402
+from nlp.themes.model import ThemeModel  # noqa: E402
 
 from results import write_section  # noqa: E402
 

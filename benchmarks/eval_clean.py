@@ -4,7 +4,7 @@ the non-answer check set.
     .venv/bin/python benchmarks/eval_clean.py [--data data] [--errors] [--write]
 
 Reads the survey and its gold file through nlp.io (so the reader is exercised too), runs
-nlp.clean.clean on the answers and compares ``is_nonanswer`` with ``tema == "ikke_svar"`` and
+nlp.clean.text.clean on the answers and compares ``is_nonanswer`` with ``tema == "ikke_svar"`` and
 ``variety`` with ``målform``. Then scores `data/nonanswer_check.csv` (hand-written, never
 used to tune) with the stock-phrase rules alone and with rules + learned model, also on the
 check texts that occur nowhere in the tuning material. Prints one JSON object; ``--write``
@@ -23,9 +23,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from results import write_section  # noqa: E402
-from nlp.clean import _key, clean, is_stock_nonanswer, normalize  # noqa: E402
+from nlp.clean.text import _key, clean, is_stock_nonanswer, normalize  # noqa: E402
 from nlp.io import load_survey, read_table  # noqa: E402
-from nlp.nonanswer_model import load_model  # noqa: E402
+from nlp.clean.nonanswer_model import load_model  # noqa: E402
 
 
 def _pr(pred: list[bool], truth: list[bool]) -> dict:
@@ -94,8 +94,8 @@ def _markdown(report: dict, sample: dict, norec: dict | None) -> str:
         "`.venv/bin/python benchmarks/eval_clean.py --write` on `data/nonanswer_check.csv` "
         f"({report['nonanswers']} non-answers, {report['answers']} short real answers, Bokmål and "
         "Nynorsk, written by hand before the learned model existed and never used to tune; see "
-        "`data/README.md`). Rules only is `nlp.clean.is_stock_nonanswer`; rules + model is "
-        "`nlp.clean.clean` (the stock phrases, or `nlp/resources/nonanswer_model.json`). "
+        "`data/README.md`). Rules only is `nlp.clean.text.is_stock_nonanswer`; rules + model is "
+        "`nlp.clean.text.clean` (the stock phrases, or `nlp/resources/nonanswer_model.json`). "
         "Targets: precision >= 0.97, recall >= 0.95.",
         "",
         "| subset | rows | non-answers | rules only P / R | rules + model P / R |",

@@ -12,20 +12,20 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .clean import Cleaned, clean
-from .codebook import Codebook
-from .edits import Edits
-from .embed import EmbeddingCache, embed, get_encoder
-from .errors import ModelError
-from .io import Survey
-from .model_store import SavedModel, fingerprint
-from .pipeline import load_pipeline
-from .progress import Progress, for_stage, silent
-from .quotes import select_quotes
-from .redacted import redact_comments
-from .sentiment import LABELS as SENTIMENT_LABELS
-from .sentiment import SentimentModel, SentimentResult
-from .topics import MAX_OUTLIER_SHARE, OUTLIER, Theme, ThemeModel
+from nlp.clean.text import Cleaned, clean
+from nlp.themes.codebook import Codebook
+from nlp.themes.edits import Edits
+from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
+from nlp.errors import ModelError
+from nlp.io import Survey
+from nlp.runs.model_store import SavedModel, fingerprint
+from nlp.pipeline.spacy_pipeline import load_pipeline
+from nlp.progress import Progress, for_stage, silent
+from nlp.themes.quotes import select_quotes
+from nlp.privacy.redacted import redact_comments
+from nlp.sentiment.model import LABELS as SENTIMENT_LABELS
+from nlp.sentiment.model import SentimentModel, SentimentResult
+from nlp.themes.model import MAX_OUTLIER_SHARE, OUTLIER, Theme, ThemeModel
 
 NONANSWER = -2
 NONANSWER_LABEL = "Ikke svar"
@@ -140,7 +140,7 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     fit_rows = _fit_rows(prep)
     with_words = sum(1 for i in fit_rows if prep.tokens[i])
     if with_words < 3:  # a theme needs words: with none there is no vocabulary to describe it
-        from .errors import InputError
+        from nlp.errors import InputError
 
         letterless = int((_letterless(prep) & ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool)).sum())
         raise InputError(

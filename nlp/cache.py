@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .paths import cache_dir
+from nlp.paths import cache_dir
 
 #: files this module owns; `annotations.sqlite` held unredacted annotations before 0.2 and is removed
 CACHE_FILES = ("embeddings.sqlite", "comments.sqlite", "key")

@@ -11,15 +11,15 @@ import importlib
 import json
 import sys
 
-from . import __version__
-from .errors import FritekstError
+from nlp import __version__
+from nlp.errors import FritekstError
 
 #: eval target -> module implementing it
 EVAL_TARGETS = {
-    "topics": "nlp.eval_topics",
-    "pipeline": "nlp.eval_pipeline",
-    "sentiment": "nlp.eval_sentiment",
-    "redaction": "nlp.eval_redaction",
+    "topics": "nlp.eval.topics",
+    "pipeline": "nlp.eval.pipeline",
+    "sentiment": "nlp.eval.sentiment",
+    "redaction": "nlp.eval.redaction",
 }
 
 
@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     try:
-        from . import commands
+        from nlp import commands
     except ImportError:  # analyze/tag not built yet in this checkout
         commands = None
     if commands is not None:
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cache(args) -> int:
-    from . import cache
+    from nlp import cache
 
     if args.action == "clear":
         removed = cache.clear()

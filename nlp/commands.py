@@ -48,17 +48,17 @@ def add_tag(sub) -> None:
 
 
 def _progress(args):
-    from .progress import TerminalProgress
+    from nlp.progress import TerminalProgress
 
     return TerminalProgress(enabled=False if args.quiet else None)
 
 
 def run_analyze(args) -> int:
-    from .analyze import AnalyzeOptions, analyze
-    from .codebook import load_codebook
-    from .io import load_survey
-    from .out_paths import check_run_folder
-    from .outputs import write_analysis
+    from nlp.analyze import AnalyzeOptions, analyze
+    from nlp.themes.codebook import load_codebook
+    from nlp.io import load_survey
+    from nlp.runs.out_paths import check_run_folder
+    from nlp.runs.store import write_analysis
 
     check_run_folder(args.out, [args.input], force=args.force)  # before any work
     survey = load_survey(args.input, args.text_column, args.id_column, args.group_columns, args.sheet)
@@ -81,11 +81,11 @@ def run_analyze(args) -> int:
 
 
 def run_tag(args) -> int:
-    from .analyze import AnalyzeOptions, tag
-    from .io import load_survey
-    from .model_store import load_model
-    from .out_paths import check_table_file
-    from .outputs import write_tagged
+    from nlp.analyze import AnalyzeOptions, tag
+    from nlp.io import load_survey
+    from nlp.runs.model_store import load_model
+    from nlp.runs.out_paths import check_table_file
+    from nlp.runs.store import write_tagged
 
     out = Path(args.out) if args.out else Path(args.input).with_name(Path(args.input).stem + "-tagged.xlsx")
     check_table_file(out, [args.input], not_inside=[args.model])  # before any work

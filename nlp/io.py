@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError
-from .safe_cells import XLSX_OPTIONS, escape_cell, neutralise_frame
+from nlp.errors import InputError
+from nlp.report.safe_cells import XLSX_OPTIONS, escape_cell, neutralise_frame
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet")
 WRITABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".parquet")
@@ -618,7 +618,7 @@ def write_table(df: pd.DataFrame, path: str | Path) -> None:
     """Write ``df`` by suffix: .csv (UTF-8 with BOM, comma, opens cleanly in Excel), .tsv,
     .xlsx or .parquet. The index is not written.
 
-    CSV, TSV and XLSX are formula-safe (:mod:`nlp.safe_cells`): text cells and headers that
+    CSV, TSV and XLSX are formula-safe (:mod:`nlp.report.safe_cells`): text cells and headers that
     start with ``= + - @``, a tab or a carriage return get a leading ``'``; number columns are
     untouched. In .xlsx, text is also always stored as text (never a formula or link), control
     characters that XML forbids are removed and cells are cut at Excel's 32,767 characters.

@@ -9,7 +9,7 @@ from typing import Sequence
 
 def library_versions(libraries: Sequence[str]) -> dict[str, str]:
     """Python, fritekst and each installed library's version (missing ones left out)."""
-    from . import __version__
+    from nlp import __version__
 
     out = {"python": platform.python_version(), "fritekst": __version__}
     for lib in libraries:

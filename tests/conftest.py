@@ -29,7 +29,7 @@ def small_theme_model():
     """A real ThemeModel fitted on three well-separated synthetic themes (90 comments, 6 dims)."""
     import numpy as np
 
-    from nlp.topics import ThemeModel
+    from nlp.themes.model import ThemeModel
 
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(loc=c, size=(30, 6)) for c in (-3, 0, 3)]).astype(np.float32)

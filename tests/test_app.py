@@ -14,7 +14,7 @@ import pytest
 
 from app_support import APP, copy_into_runs, copy_run, sample_run  # noqa: F401 - fixture
 from conftest import SAMPLE, SAMPLE_PERSONAL_DATA
-from nlp.edits import Edits
+from nlp.themes.edits import Edits
 from nlp.ui.filters import filter_comments
 from nlp.ui.runs import list_runs, load_run, runs_dir
 from nlp.ui.text import fmt_int
@@ -362,7 +362,7 @@ def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F81
     _no_errors(app)
     from nlp.analyze import tag
     from nlp.io import load_survey
-    from nlp.model_store import load_model
+    from nlp.runs.model_store import load_model
     from nlp.ui.runs import SAMPLE_FILE
 
     survey = load_survey(SAMPLE_FILE, "Svar", "Svar-ID", ["Rolle"])

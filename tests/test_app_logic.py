@@ -16,7 +16,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
 from nlp.analyze import ThemeInfo, theme_column
-from nlp.edits import Edits, text_id
+from nlp.themes.edits import Edits, text_id
 from nlp.errors import InputError
 from nlp.io import load_survey
 from nlp.ui import charts, editing, exports

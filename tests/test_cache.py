@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nlp import cache as fc
-from nlp.embed import EmbeddingCache
+from nlp.embed.encoders import EmbeddingCache
 
 
 def mode(path):
@@ -86,8 +86,8 @@ def test_cli_cache_info_and_clear(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.slow
 def test_comment_cache_is_redacted_and_keyed(tmp_path, monkeypatch):
-    from nlp.pipeline import load_pipeline
-    from nlp.redacted import redact_comments
+    from nlp.pipeline.spacy_pipeline import load_pipeline
+    from nlp.privacy.redacted import redact_comments
 
     monkeypatch.setenv("FRITEKST_CACHE", str(tmp_path))
     texts = ["Ring Kari Nordmann på 412 34 567 om bustadene.", "Samarbeidet med IMDi går fint."]
@@ -97,7 +97,7 @@ def test_comment_cache_is_redacted_and_keyed(tmp_path, monkeypatch):
     assert "Kari" not in " ".join(first[0].tokens) and "IMDi" in first[1].tokens
     raw = (tmp_path / "comments.sqlite").read_bytes()
     assert b"Kari" not in raw and b"412" not in raw
-    import nlp.redacted as red
+    import nlp.privacy.redacted as red
 
     monkeypatch.setattr(red, "annotate", lambda *a, **k: pytest.fail("cached comment annotated again"))
     assert redact_comments(texts, ["nb", "nb"], nlp) == first

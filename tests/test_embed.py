@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nlp.embed import EmbeddingCache, EncoderError, SentenceTransformerEncoder, embed, get_encoder
+from nlp.embed.encoders import EmbeddingCache, EncoderError, SentenceTransformerEncoder, embed, get_encoder
 
 
 class Counting:

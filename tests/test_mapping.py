@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.eval_pipeline import repair_iob
+from nlp.eval.pipeline import repair_iob
 from training.pipeline.convert import _ndt_spaces, make_doc
 from training.pipeline.corpus import align_by_tokens, read_conll
 from training.pipeline.mapping import convert_sentence

@@ -7,9 +7,9 @@ import pytest
 
 from conftest import small_theme_model
 
-from nlp.edits import Edits, text_id
+from nlp.themes.edits import Edits, text_id
 from nlp.errors import ModelError
-from nlp.model_store import FORMAT, load_model, save_model, save_edits, write_manifest
+from nlp.runs.model_store import FORMAT, load_model, save_model, save_edits, write_manifest
 
 
 @pytest.fixture(scope="module")

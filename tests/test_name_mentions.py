@@ -6,8 +6,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from nlp.name_mentions import mark_name_mentions, name_parts
-from nlp.pipeline import annotate, AnnotationCache, load_pipeline, process
+from nlp.pipeline.name_mentions import mark_name_mentions, name_parts
+from nlp.pipeline.spacy_pipeline import annotate, AnnotationCache, load_pipeline, process
 
 
 def _doc(words, ents):

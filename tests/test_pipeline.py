@@ -12,8 +12,8 @@ import sys
 import pytest
 import spacy
 
-from nlp import pipeline as pl
-from nlp.pipeline import (
+from nlp.pipeline import spacy_pipeline as pl
+from nlp.pipeline.spacy_pipeline import (
     DEFAULT_PIPELINE,
     Annotation,
     AnnotationCache,
@@ -73,7 +73,7 @@ def test_words_before_a_full_stop_are_not_abbreviations():
     ("Han kom på 3. plass.", ["Han", "kom", "på", "3.", "plass", "."]),
 ])
 def test_a_full_stop_after_a_number_ends_the_sentence_before_a_capital_or_the_end(nlp, text, words):
-    from nlp.full_stops import split_number_full_stops
+    from nlp.pipeline.full_stops import split_number_full_stops
 
     doc = split_number_full_stops(nlp.make_doc(text))
     assert [t.text for t in doc] == words
@@ -220,7 +220,7 @@ def _install_fake_spacy_package(site, name: str = "nb_fritekst_testpkg") -> str:
 
 def test_an_installed_spacy_package_is_used_by_name(tmp_path):
     name = _install_fake_spacy_package(tmp_path)
-    code = ("import sys; from nlp.pipeline import annotate, load_pipeline, AnnotationCache; "
+    code = ("import sys; from nlp.pipeline.spacy_pipeline import annotate, load_pipeline, AnnotationCache; "
             "nlp = load_pipeline(sys.argv[1]); "
             "(a,) = annotate(['Kari Nordmann ringte. Ho var nøgd.'], nlp, cache=AnnotationCache(':memory:')); "
             "print(nlp.meta['name'], len(a.sents), a.ents)")
@@ -297,7 +297,7 @@ def test_unseen_compounds_get_the_lemma_of_their_head(nlp, cache):
 
 
 def test_compound_rule_leaves_known_words_names_and_short_words_alone():
-    from nlp.compounds import CompoundLemmatizer
+    from nlp.pipeline.compounds import CompoundLemmatizer
 
     c = CompoundLemmatizer().fit([("plasser", "plass", "NOUN"), ("var", "være", "AUX"), ("ut", "ut", "ADP")])
     assert c.lemma_for("Praksisplasser", "NOUN") == "praksisplass"

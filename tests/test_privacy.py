@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nlp.pipeline import Annotation
-from nlp.privacy import PLACEHOLDERS, Redaction, Redactor, Span, apply_spans
-from nlp.privacy_patterns import is_valid_fnr
+from nlp.pipeline.spacy_pipeline import Annotation
+from nlp.privacy.redactor import PLACEHOLDERS, Redaction, Redactor, Span, apply_spans
+from nlp.privacy.patterns import is_valid_fnr
 
 
 @pytest.fixture(scope="module")

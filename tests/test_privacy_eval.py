@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from nlp.cli import main
-from nlp.eval_redaction import load_gold, score
+from nlp.eval.redaction import load_gold, score
 from nlp.errors import InputError
-from nlp.privacy import Span
+from nlp.privacy.redactor import Span
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "data" / "redaction_gold.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nlp.privacy import Redactor
-from nlp.privacy_patterns import is_valid_fnr
+from nlp.privacy.redactor import Redactor
+from nlp.privacy.patterns import is_valid_fnr
 
 RULES = Redactor(use_ner=False)
 W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)

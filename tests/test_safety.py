@@ -22,13 +22,13 @@ from conftest import small_theme_model
 
 from nlp.analyze import Analysis, ThemeInfo, theme_column
 from nlp.cli import main
-from nlp.edits import Edits
+from nlp.themes.edits import Edits
 from nlp.errors import FritekstError, OutputError
 from nlp.io import read_table, write_table
-from nlp.out_paths import check_run_folder, check_table_file, staged_folder
-from nlp.outputs import PREVIOUS_EDITS, read_run, write_analysis
-from nlp.safe_cells import FORMULA_START, escape_cell, neutralise_frame, unescape_cell
-from nlp.topics import ThemeModel
+from nlp.runs.out_paths import check_run_folder, check_table_file, staged_folder
+from nlp.runs.store import PREVIOUS_EDITS, read_run, write_analysis
+from nlp.report.safe_cells import FORMULA_START, escape_cell, neutralise_frame, unescape_cell
+from nlp.themes.model import ThemeModel
 
 #: what respondents (or a hostile file) may type
 FORMULAS = ["=1+1", "+47 99", "-hei", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","klikk")']
@@ -322,7 +322,7 @@ def test_cli_refuses_bad_outputs_with_one_line_before_reading_the_input(tmp_path
 
 
 def test_cli_refuses_a_model_with_malformed_edits(tmp_path, capsys, fitted):
-    from nlp.model_store import save_model
+    from nlp.runs.model_store import save_model
 
     folder = save_model(tmp_path / "model", fitted, {"encoder": "test"})
     (folder / "edits.json").write_text('{"merges": {"0": 99}}')

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from nlp.errors import InputError, ModelError
-from nlp.eval_sentiment import map_labels, normalize_label, read_labelled, score
-from nlp.sentiment import (
+from nlp.eval.sentiment import map_labels, normalize_label, read_labelled, score
+from nlp.sentiment.model import (
     LABELS,
     SentimentModel,
     SentimentResult,
@@ -15,7 +15,7 @@ from nlp.sentiment import (
     fit_temperature,
     softmax,
 )
-from nlp.sentiment_features import Lexicon, NgramConfig
+from nlp.sentiment.features import Lexicon, NgramConfig
 
 POS_WORDS = ["bra", "godt", "flott", "nyttig", "fornøyd", "utmerket"]
 NEG_WORDS = ["dårlig", "vanskelig", "frustrerende", "tungvint", "uklart", "mangelfullt"]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from nlp.cli import main as cli_main
-from nlp.embed import EmbeddingCache, embed, get_encoder
+from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
 from nlp.paths import models_dir
-from nlp.sentiment import LABELS, SentimentModel
+from nlp.sentiment.model import LABELS, SentimentModel
 
 FOLDER = models_dir() / "sentiment"
 

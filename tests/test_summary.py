@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from nlp.summary import sentiment_by_theme, theme_shares, wilson_interval
+from nlp.report.shares import sentiment_by_theme, theme_shares, wilson_interval
 
 
 def test_wilson_interval_known_values():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from nlp.e5_weights import QK, dequantize_q4, read
+from nlp.embed.e5_weights import QK, dequantize_q4, read
 from training.teacher.encoder import Encoder, PieceTokenizer, mean_pool, state_dict_from
 from training.teacher.silver import silver_docs
 from training.teacher.train import spans

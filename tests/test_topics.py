@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from nlp.codebook import Codebook, CodebookTheme
-from nlp.labels import distinct_keywords, make_label
-from nlp.quotes import select_quotes
-from nlp.theme_keywords import MIN_KEYWORD_SUPPORT, distinct_terms, theme_keywords
-from nlp.topics import OUTLIER, ThemeModel, adaptive_params
+from nlp.themes.codebook import Codebook, CodebookTheme
+from nlp.themes.labels import distinct_keywords, make_label
+from nlp.themes.quotes import select_quotes
+from nlp.themes.keywords import MIN_KEYWORD_SUPPORT, distinct_terms, theme_keywords
+from nlp.themes.model import OUTLIER, ThemeModel, adaptive_params
 
 WORDS = {
     0: ["tilskudd", "økonomi", "midler", "budsjett"],
@@ -131,7 +131,7 @@ def test_distinct_terms_repeat_no_word_and_keep_whole_phrases():
 def test_umap_compiled_code_is_cached_on_disk():
     from numba.core.registry import CPUDispatcher
 
-    from nlp import numba_cache
+    from nlp.themes import numba_cache
     import umap.layouts
 
     assert numba_cache.enable() > 100
@@ -141,7 +141,7 @@ def test_umap_compiled_code_is_cached_on_disk():
 
 
 def test_cosine_umap_on_exact_distances_matches_umap_cosine_neighbours():
-    from nlp.topics import CosineUMAP
+    from nlp.themes.model import CosineUMAP
 
     X, y, _ = blobs(n_per=30)
     emb = CosineUMAP(n_neighbors=10, n_components=2, min_dist=0.0, random_state=0, n_jobs=1).fit_transform(X)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nlp.edits import Edits
+from nlp.themes.edits import Edits
 from nlp.errors import InputError
 from nlp.ui.messages import user_message
 from nlp.ui.runs import (

@@ -1,4 +1,4 @@
-"""SmoothQuant scales for the int8 e5-small (`nlp.e5_int8`), from NoReC train sentences.
+"""SmoothQuant scales for the int8 e5-small (`nlp.embed.e5_int8`), from NoReC train sentences.
 
     .venv/bin/python -m training.e5_int8 --data ../shared/data [--calibration 600] [--check 400]
 
@@ -21,8 +21,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from nlp.e5_int8 import INT8_PARTS, convert
-from nlp.e5_torch import TorchE5
+from nlp.embed.e5_int8 import INT8_PARTS, convert
+from nlp.embed.e5_torch import TorchE5
 from nlp.paths import models_dir
 
 ALPHAS = (0.5, 0.6, 0.7, 0.8)

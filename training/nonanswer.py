@@ -37,9 +37,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.clean import _key, is_stock_nonanswer, normalize, stock_phrase_words
-from nlp.nonanswer_model import MODEL_PATH, NonanswerModel, features
-from nlp.stopwords import FUNCTION_WORDS
+from nlp.clean.text import _key, is_stock_nonanswer, normalize, stock_phrase_words
+from nlp.clean.nonanswer_model import MODEL_PATH, NonanswerModel, features
+from nlp.themes.stopwords import FUNCTION_WORDS
 from training.nonanswer_templates import generate
 from training.sentiment_data import DEFAULT_DATA, load_norec_sentence
 

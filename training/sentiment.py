@@ -7,7 +7,7 @@ Trains on NoReC_sentence 3-class train (tuned on dev, which it never trains on) 
 comments of the sample survey (`data/kommuneundersokelse_2019_2021_fasit.csv`, non-answers left
 out). Reported survey scores are never in-sample: `survey_oof` is out-of-fold over text groups,
 `survey_holdout_2021` comes from a separate model trained without the 2021 round. Embeddings are
-computed once and cached (`nlp.embed.EmbeddingCache`), so a rerun takes a few minutes.
+computed once and cached (`nlp.embed.encoders.EmbeddingCache`), so a rerun takes a few minutes.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.embed import EmbeddingCache, embed, get_encoder
-from nlp.eval_sentiment import score
-from nlp.sentiment import LABELS, LIBRARIES, MIXED, SentimentModel, SentimentResult
+from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
+from nlp.eval.sentiment import score
+from nlp.sentiment.model import LABELS, LIBRARIES, MIXED, SentimentModel, SentimentResult
 from nlp.versions import library_versions
 from training.sentiment_data import (
     DEFAULT_DATA, DEFAULT_SURVEY, Labelled, load_lexicon, load_norec_sentence, load_survey_gold, subset,

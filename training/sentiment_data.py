@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nlp.clean import is_nonanswer, normalize
-from nlp.sentiment import LABELS4
-from nlp.sentiment_features import Lexicon, detokenize
+from nlp.clean.text import is_nonanswer, normalize
+from nlp.sentiment.model import LABELS4
+from nlp.sentiment.features import Lexicon, detokenize
 
 DEFAULT_DATA = Path("../shared/data")
 DEFAULT_SURVEY = Path("data/kommuneundersokelse_2019_2021_fasit.csv")

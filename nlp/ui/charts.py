@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .text import SENTIMENT_COLOURS, SENTIMENT_NB, fmt_int, fmt_pct, fmt_pp, fmt_p, plot_escape
+from nlp.ui.text import SENTIMENT_COLOURS, SENTIMENT_NB, fmt_int, fmt_pct, fmt_pp, fmt_p, plot_escape
 
 LABEL_LEN = 48
 STACK_ORDER = ("positive", "mixed", "neutral", "negative")

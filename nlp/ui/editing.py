@@ -1,6 +1,6 @@
 """Analyst edits in the app: rename, merge, move comments, and what the run looks like after them.
 
-Edits are an `nlp.edits.Edits` log on top of the fitted assignment; every view and download
+Edits are an `nlp.themes.edits.Edits` log on top of the fitted assignment; every view and download
 is computed from `apply_edits(run comments, run themes, edits)`, so undo is just going back to
 an earlier log. The same log is saved in the run's model folder, where `fritekst tag` replays it.
 """
@@ -13,9 +13,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..analyze import NONANSWER, NONANSWER_LABEL, OUTLIER_LABEL, ThemeInfo, theme_column
-from ..edits import Edits, text_id
-from ..topics import OUTLIER
+from nlp.analyze import NONANSWER, NONANSWER_LABEL, OUTLIER_LABEL, ThemeInfo, theme_column
+from nlp.themes.edits import Edits, text_id
+from nlp.themes.model import OUTLIER
 
 MAX_KEYWORDS = 10
 MAX_QUOTES = 5

@@ -2,7 +2,7 @@
 
 Everything reflects the analyst's edits. Cells are always written as text or numbers, never as
 formulas or links, whatever a respondent typed: text that a spreadsheet could read as a formula
-gets a leading ``'`` (`nlp.safe_cells`), in the tables and in the summary workbook alike.
+gets a leading ``'`` (`nlp.report.safe_cells`), in the tables and in the summary workbook alike.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..analyze import theme_column
-from ..io import write_table
-from ..outputs import sheet_name
-from ..safe_cells import XLSX_OPTIONS, neutralise_frame
-from ..summary import wilson_interval
-from .editing import Edited
-from .stats import compare_groups, looks_like_rounds, trend_across_rounds
-from .text import SENTIMENT_NB, SENTIMENTS
+from nlp.analyze import theme_column
+from nlp.io import write_table
+from nlp.runs.store import sheet_name
+from nlp.report.safe_cells import XLSX_OPTIONS, neutralise_frame
+from nlp.report.shares import wilson_interval
+from nlp.ui.editing import Edited
+from nlp.ui.stats import compare_groups, looks_like_rounds, trend_across_rounds
+from nlp.ui.text import SENTIMENT_NB, SENTIMENTS
 
 TEXT_HEADING = "Kommentar (anonymisert)"
 ORIGINAL_HEADING = "Originaltekst (ikke anonymisert)"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import FritekstError, InputError, ModelError
+from nlp.errors import FritekstError, InputError, ModelError
 
 
 @dataclass(frozen=True)

@@ -27,17 +27,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import __version__
-from ..analyze import ThemeInfo
-from ..edits import Edits
-from ..errors import InputError
-from ..paths import PROJECT_ROOT, cache_dir, models_dir
-from ..progress import Progress, silent
+from nlp import __version__
+from nlp.analyze import ThemeInfo
+from nlp.themes.edits import Edits
+from nlp.errors import InputError
+from nlp.paths import PROJECT_ROOT, cache_dir, models_dir
+from nlp.progress import Progress, silent
 
 SAMPLE_FILE = PROJECT_ROOT / "data" / "kommuneundersokelse_2019_2021.csv"
 SAMPLE_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
 RUN_INFO = "run.json"
-_ENGINE_DIR = Path(__file__).resolve().parent.parent
+_ENGINE_DIR = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def open_saved_run(name: str, root: str | Path | None = None) -> Path:
 
 def save_run_edits(folder: str | Path, edits: Edits, root: str | Path | None = None) -> None:
     """Save the analyst's edits with a run's model, only if every path stays in the runs folder."""
-    from ..model_store import EDITS, save_edits
+    from nlp.runs.model_store import EDITS, save_edits
 
     root = Path(root) if root is not None else runs_dir()
     model = Path(folder) / "model"
@@ -238,11 +238,11 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
     """
     import yaml
 
-    from ..analyze import AnalyzeOptions, analyze
-    from ..codebook import codebook_from_dict
-    from ..errors import InputError
-    from ..io import load_survey
-    from ..outputs import write_analysis
+    from nlp.analyze import AnalyzeOptions, analyze
+    from nlp.themes.codebook import codebook_from_dict
+    from nlp.errors import InputError
+    from nlp.io import load_survey
+    from nlp.runs.store import write_analysis
 
     key = run_key(data, file_name, settings)
     done = cached_run(key)
@@ -286,7 +286,7 @@ def read_edits(folder: str | Path) -> Edits:
     except FileNotFoundError:
         return Edits()
     except (OSError, ValueError, TypeError, AttributeError) as exc:
-        from ..errors import ModelError
+        from nlp.errors import ModelError
 
         raise ModelError(f"{path}: model is damaged (edits.json: {exc})") from None
 
@@ -312,8 +312,8 @@ class RunData:
 
 def load_run(folder: str | Path) -> RunData:
     """Read an `analyze` output folder (or an app run); raises InputError/ModelError if it is not one."""
-    from ..model_store import load_model
-    from ..outputs import read_run
+    from nlp.runs.model_store import load_model
+    from nlp.runs.store import read_run
 
     folder = Path(folder).expanduser()
     comments, themes, metadata = read_run(folder)

@@ -1,7 +1,7 @@
 """Comparing theme shares between groups and across rounds, with 95% intervals and honest tests.
 
 Shares are of substantive comments (non-answers are left out of the denominator), as in
-`nlp.summary`. Each group is tested against the rest of the comments (two-proportion z-test,
+`nlp.report.shares`. Each group is tested against the rest of the comments (two-proportion z-test,
 or Fisher's exact test when an expected count is below 5); across rounds the trend is tested
 with the Cochran–Armitage test and the first and last rounds are compared directly. With many
 themes and groups some differences look significant by chance, so p-values are adjusted for
@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import fisher_exact, norm
 
-from ..summary import wilson_interval
-from .filters import group_series, sort_values
+from nlp.report.shares import wilson_interval
+from nlp.ui.filters import group_series, sort_values
 
 ALPHA = 0.05
 CORRECTIONS = {"fdr_bh": "Benjamini–Hochberg", "holm": "Holm"}

@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .text import SENTIMENT_NB
+from nlp.ui.text import SENTIMENT_NB
 
 _FLAGS = (("is_nonanswer", "ikke svar"), ("is_duplicate", "duplikat"), ("redacted", "anonymisert"))
 
@@ -40,7 +40,7 @@ def comment_table(frame: pd.DataFrame, group_columns: Sequence[str], show_theme:
 
 def significant_table(cmp: pd.DataFrame, column: str) -> pd.DataFrame:
     """The group differences that survive the correction, strongest first."""
-    from .text import fmt_p, fmt_pp
+    from nlp.ui.text import fmt_p, fmt_pp
 
     sig = cmp[cmp["significant"].astype(bool)].sort_values("p_adj")
     return pd.DataFrame({
@@ -52,7 +52,7 @@ def significant_table(cmp: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def trend_table(per_round: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Share per round, change from the first to the last round, and the trend, per theme."""
-    from .text import fmt_p, fmt_pp
+    from nlp.ui.text import fmt_p, fmt_pp
 
     first, last = summary["first"].iloc[0], summary["last"].iloc[0]
     wide = per_round.pivot(index="topic_id", columns="round", values="share")

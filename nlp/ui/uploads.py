@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import FritekstError, InputError
-from ..io import SUPPORTED_SUFFIXES, read_table
+from nlp.errors import FritekstError, InputError
+from nlp.io import SUPPORTED_SUFFIXES, read_table
 
 MAX_UPLOAD_MB_ENV = "FRITEKST_MAX_UPLOAD_MB"
 MAX_UPLOAD_ROWS_ENV = "FRITEKST_MAX_UPLOAD_ROWS"

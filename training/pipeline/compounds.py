@@ -1,4 +1,4 @@
-"""Build the compound-lemma table from NDT train and add it to a pipeline (see nlp/compounds.py).
+"""Build the compound-lemma table from NDT train and add it to a pipeline (see nlp/pipeline/compounds.py).
 
     .venv/bin/python -m training.pipeline.compounds --data ../shared/data --model models/norsk_pipeline
 
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import spacy
 
-import nlp.pipeline  # noqa: F401  (registers fritekst's components: the pipeline to edit has them)
-from nlp.compounds import FACTORY, CompoundLemmatizer
+import nlp.pipeline.spacy_pipeline  # noqa: F401  (registers fritekst's components: the pipeline to edit has them)
+from nlp.pipeline.compounds import FACTORY, CompoundLemmatizer
 
 from .corpus import read_conll
 from .mapping import convert_sentence

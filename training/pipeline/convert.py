@@ -14,7 +14,7 @@ from typing import Iterable
 from spacy.tokens import Doc, DocBin
 from spacy.vocab import Vocab
 
-from nlp.eval_pipeline import repair_iob
+from nlp.eval.pipeline import repair_iob
 
 from .corpus import Sentence, read_conll
 from .mapping import convert_sentence

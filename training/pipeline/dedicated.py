@@ -27,7 +27,7 @@ from pathlib import Path  # noqa: E402
 
 import spacy  # noqa: E402
 
-from nlp.pipeline import NN_SUFFIX  # noqa: E402
+from nlp.pipeline.spacy_pipeline import NN_SUFFIX  # noqa: E402
 
 from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the training callbacks)
 from .store import all_enabled, put_component, save_pipeline  # noqa: E402
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     swap(args.model, target_name(args.component, args.variety), best, args.component, args.out,
          f"own tok2vec ({CONFIGS[args.component].name}, trained on {args.variety})")
 
-    from nlp.eval_pipeline import evaluate_file
+    from nlp.eval.pipeline import evaluate_file
 
     scores = {v: evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out)) for v in ("nob", "nno")}
     print(json.dumps({v: {k: s[k] for k in ("upos", "morph", "lemma", "ents_f", "words_per_second")}

@@ -5,7 +5,7 @@
 
 The result is assembled into one pipeline: the Bokmål heads are the enabled `morphologizer` and
 `trainable_lemmatizer` (so plain `spacy.load` gives Bokmål tags and lemmas); the Nynorsk heads are
-the disabled `morphologizer_nn` and `trainable_lemmatizer_nn`, which `nlp.pipeline.annotate` runs
+the disabled `morphologizer_nn` and `trainable_lemmatizer_nn`, which `nlp.pipeline.spacy_pipeline.annotate` runs
 instead for texts detected (or declared) as Nynorsk. tok2vec, senter and NER stay joint.
 """
 

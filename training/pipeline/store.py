@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from nlp.pipeline import NN_SUFFIX  # importing nlp.pipeline registers fritekst's components
+from nlp.pipeline.spacy_pipeline import NN_SUFFIX  # importing nlp.pipeline.spacy_pipeline registers fritekst's components
 
 
 def save_pipeline(nlp, out: Path) -> None:
@@ -48,7 +48,7 @@ def put_component(pipeline, name: str, factory: str, source, before: str | None 
 
 def install_varieties(pipeline, names: Sequence[str], nob, nno) -> None:
     """`names` from the Bokmål model in place of the pipeline's, and the Nynorsk model's as
-    `<name>_nn`, disabled (`nlp.pipeline.annotate` runs them for Nynorsk texts)."""
+    `<name>_nn`, disabled (`nlp.pipeline.spacy_pipeline.annotate` runs them for Nynorsk texts)."""
     with all_enabled(pipeline) as disabled:
         for name in names:
             put_component(pipeline, name, name, nob)

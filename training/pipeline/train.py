@@ -14,7 +14,7 @@ exceptions stored in it; then a NER with a tok2vec of its own, started from weig
 on NoReC (pretrain.py), replaces the shared-tok2vec one (dedicated.py;
 `--dedicated-morphologizers` does the same for the morphologizers); that NER is fine-tuned
 again on gold plus NoReC sentences tagged by an e5-small teacher (training/teacher), the name-mention rule
-(nlp/name_mentions.py) goes after the NER, the number full-stop rule (nlp/full_stops.py) first,
+(nlp/pipeline/name_mentions.py) goes after the NER, the number full-stop rule (nlp/pipeline/full_stops.py) first,
 the compound-lemma table is added (compounds.py),
 and the pipeline is scored on the UD dev file of each variety (`<out>/scores.json`).
 """
@@ -163,8 +163,8 @@ def main(argv: list[str] | None = None) -> None:
     dedicated(args, vectors)
     distill(args, vectors)
 
-    from nlp.full_stops import FACTORY as NUMBER_FULL_STOPS
-    from nlp.name_mentions import FACTORY as NAME_MENTIONS
+    from nlp.pipeline.full_stops import FACTORY as NUMBER_FULL_STOPS
+    from nlp.pipeline.name_mentions import FACTORY as NAME_MENTIONS
 
     from .compounds import add_to_pipeline
     from .store import add_rule_component
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> None:
 
     add_to_pipeline(args.out, args.data)  # lemmas for unseen compounds, from NDT train
 
-    from nlp.eval_pipeline import evaluate_file
+    from nlp.eval.pipeline import evaluate_file
 
     scores = {"mapping_agreement_dev": mapping, "stage1_seconds": round(stage1_s), "train_seconds": round(train_s)}
     for v in ("nob", "nno"):

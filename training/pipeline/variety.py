@@ -10,7 +10,7 @@
 The joint model learns from both varieties; fine-tuned on one (tok2vec, morphologizer,
 lemmatizer and senter together) it fits that variety better. Assembled, the Bokmål encoder and
 heads replace the joint ones and the Nynorsk ones are added as `tok2vec_nn`, `morphologizer_nn`,
-`trainable_lemmatizer_nn` and `senter_nn` (disabled; `nlp.pipeline.annotate` runs them for
+`trainable_lemmatizer_nn` and `senter_nn` (disabled; `nlp.pipeline.spacy_pipeline.annotate` runs them for
 Nynorsk texts). Every text still runs through one encoder, so the pipeline is as fast as before;
 it grows by one tok2vec. The heads read the encoder's output from `doc.tensor` at inference, so
 the two encoders never meet.
@@ -30,7 +30,7 @@ from pathlib import Path  # noqa: E402
 import spacy  # noqa: E402
 
 from .callbacks import TimeBudgetReached  # noqa: E402  (also registers the training callbacks)
-from nlp.pipeline import NN_SUFFIX  # noqa: E402
+from nlp.pipeline.spacy_pipeline import NN_SUFFIX  # noqa: E402
 
 from .store import all_enabled, install_varieties, put_component, save_pipeline  # noqa: E402
 
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
         best = finetune(start, args.variety, args.work, args.vectors or args.continue_from, args.max_minutes,
                         args.learn_rate, args.seed)
         put_back(args.continue_from, args.variety, best, args.out)
-        from nlp.eval_pipeline import evaluate_file
+        from nlp.eval.pipeline import evaluate_file
 
         v = args.variety
         s = evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out))
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.assemble:
         assemble(args.model, args.work / "variety_nob" / "model-best", args.work / "variety_nno" / "model-best",
                  args.out)
-        from nlp.eval_pipeline import evaluate_file
+        from nlp.eval.pipeline import evaluate_file
 
         scores = {v: evaluate_file(args.data / "ud" / v / "dev.conllu", str(args.out)) for v in ("nob", "nno")}
         print(json.dumps({v: {k: s[k] for k in ("upos", "morph", "lemma", "ents_f", "words_per_second")}

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from nlp.e5_torch import Layer  # the same layer the product runs
+from nlp.embed.e5_torch import Layer  # the same layer the product runs
 
 
 class Encoder(nn.Module):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.e5_weights import read
+from nlp.embed.e5_weights import read
 from .encoder import PieceTokenizer
 
 MAX_PIECES = 254  # positions left for <s> and </s>
@@ -45,7 +45,7 @@ def has_inner_capital(words: list[str]) -> bool:
 def silver_sentences(norec: Path, nlp, per_variety: dict[str, int], seed: int) -> dict[str, list[list[str]]]:
     """NoReC sentences of 5-60 tokens by written variety; sentences with a capitalised word after
     the first (where names are) are kept, the others one time in four."""
-    from nlp.clean import detect_variety
+    from nlp.clean.text import detect_variety
 
     rng = random.Random(seed)
     with gzip.open(norec, "rt", encoding="utf-8") as f:
@@ -66,7 +66,7 @@ def silver_sentences(norec: Path, nlp, per_variety: dict[str, int], seed: int) -
 
 
 def main(argv: list[str] | None = None) -> None:
-    from nlp.pipeline import load_pipeline
+    from nlp.pipeline.spacy_pipeline import load_pipeline
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=Path("runs/pipeline/corpus"),

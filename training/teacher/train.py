@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from nlp.e5_weights import unpack
+from nlp.embed.e5_weights import unpack
 from .encoder import Encoder, init_scale, state_dict_from
 
 

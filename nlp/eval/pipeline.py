@@ -16,8 +16,8 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.vocab import Vocab
 
-from .errors import InputError
-from .pipeline import has_variety_heads, load_pipeline, process
+from nlp.errors import InputError
+from nlp.pipeline.spacy_pipeline import has_variety_heads, load_pipeline, process
 
 
 @dataclass
@@ -112,7 +112,7 @@ def evaluate_file(path: str | Path, model: str | None = None, per_doc: int = 10,
     if not has_variety_heads(nlp):
         varieties = [None] * len(texts)
     elif variety == "auto":
-        from .clean import detect_variety
+        from nlp.clean.text import detect_variety
 
         varieties = [detect_variety(t) for t in texts]
     else:

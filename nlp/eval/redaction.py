@@ -16,8 +16,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .errors import InputError
-from .privacy import TYPES, Redactor
+from nlp.errors import InputError
+from nlp.privacy.redactor import TYPES, Redactor
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> dict:
     annotations = None
     t0 = time.perf_counter()
     if redactor.use_ner:
-        from .pipeline import annotate, load_pipeline
+        from nlp.pipeline.spacy_pipeline import annotate, load_pipeline
 
         redactor.nlp = load_pipeline(args.pipeline)
         annotations = annotate(texts, nlp=redactor.nlp)

@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .name_mentions import is_name_part
-from .privacy_names import NameFinder
-from .word_tokens import word_tokens
-from .privacy_patterns import find_addresses, find_emails, find_fnr, find_phones
+from nlp.pipeline.name_mentions import is_name_part
+from nlp.privacy.names import NameFinder
+from nlp.privacy.word_tokens import word_tokens
+from nlp.privacy.patterns import find_addresses, find_emails, find_fnr, find_phones
 
 PLACEHOLDERS = {
     "PER": "[NAVN]",
@@ -144,7 +144,7 @@ class Redactor:
     """Find and replace personal data; combines the pipeline's NER with patterns and name rules.
 
     use_ner: also use the spaCy pipeline's PER entities (from given annotations, or by running the
-    pipeline when none are given). nlp: a loaded spaCy Language; None -> `nlp.pipeline.load_pipeline()`.
+    pipeline when none are given). nlp: a loaded spaCy Language; None -> `nlp.pipeline.spacy_pipeline.load_pipeline()`.
     """
 
     def __init__(self, use_ner: bool = True, nlp=None):
@@ -193,7 +193,7 @@ class Redactor:
         return out
 
     def _annotate(self, texts: list[str]):
-        from .pipeline import annotate, load_pipeline
+        from nlp.pipeline.spacy_pipeline import annotate, load_pipeline
 
         if self.nlp is None:
             self.nlp = load_pipeline()

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .privacy_lexicon import Lexicon, lexicon
-from .word_tokens import word_tokens
+from nlp.privacy.lexicon import Lexicon, lexicon
+from nlp.privacy.word_tokens import word_tokens
 
 #: role nouns, titles and greetings after which a capitalised word is a person (one word each)
 _SINGLE_TRIGGERS = """

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .word_tokens import word_tokens
+from nlp.privacy.word_tokens import word_tokens
 
 
 def _read(name: str) -> list[str]:

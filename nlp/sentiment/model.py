@@ -33,10 +33,10 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import ModelError
-from .paths import models_dir
-from .versions import library_versions
-from .sentiment_features import (
+from nlp.errors import ModelError
+from nlp.paths import models_dir
+from nlp.versions import library_versions
+from nlp.sentiment.features import (
     LEXICON_FEATURES,
     Lexicon,
     NgramConfig,
@@ -403,7 +403,7 @@ class SentimentModel:
     ) -> SentimentResult:
         """Label, score and probabilities for each comment.
 
-        `embeddings` are the comments' vectors from `nlp.embed.embed` (rows of non-answers are
+        `embeddings` are the comments' vectors from `nlp.embed.encoders.embed` (rows of non-answers are
         ignored and may be zero). `annotations` is accepted so callers can pass what they have,
         but it is not used: features are word forms, so a comment gets the same sentiment
         whether or not a spaCy pass ran.

@@ -38,11 +38,11 @@ from typing import Sequence
 
 import numpy as np
 
-from . import __version__
-from .edits import Edits
-from .errors import ModelError
-from .topics import Theme, ThemeModel
-from .versions import library_versions
+from nlp import __version__
+from nlp.themes.edits import Edits
+from nlp.errors import ModelError
+from nlp.themes.model import Theme, ThemeModel
+from nlp.versions import library_versions
 
 FORMAT = 2
 MANIFEST = "manifest.json"

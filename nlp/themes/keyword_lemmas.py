@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .pipeline import Annotation
-from .stopwords import STOP_WORDS
+from nlp.pipeline.spacy_pipeline import Annotation
+from nlp.themes.stopwords import STOP_WORDS
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB"})
 #: entity types whose words never become keywords (people; NorNE's PER)

@@ -20,9 +20,9 @@ from typing import Sequence
 
 import numpy as np
 
-from .codebook import Codebook
-from .labels import make_label
-from .theme_keywords import theme_keywords
+from nlp.themes.codebook import Codebook
+from nlp.themes.labels import make_label
+from nlp.themes.keywords import theme_keywords
 
 OUTLIER = -1
 #: at most this share of comments is left without a theme, however diffuse the data
@@ -144,8 +144,7 @@ class ThemeModel:
         BERTopic = import_bertopic()
         from hdbscan import HDBSCAN
 
-        from . import numba_cache
-
+        from nlp.themes import numba_cache
         numba_cache.enable()
         p = self.params_
         if len(X) < 3 * p.min_cluster_size:  # too few comments to find density: one theme

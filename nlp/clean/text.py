@@ -2,7 +2,7 @@
 
 Non-answers ("Nei takk", "Ingen kommentarar", "-", "Veit ikkje") carry no theme; they are
 flagged and reported as their own pre-code instead of being fed to the topic model. Stock
-phrases are matched by rules; a small learned model (`nlp.nonanswer_model`) catches the other
+phrases are matched by rules; a small learned model (`nlp.clean.nonanswer_model`) catches the other
 ones by their shape ("Det får rektor svare på").
 """
 
@@ -290,7 +290,7 @@ _SPREADSHEET_ERROR = re.compile(
 def is_nonanswer(text: str) -> bool:
     """True for answers that say nothing: the stock-phrase rules or the learned model.
 
-    `is_stock_nonanswer` knows the stock phrases; the model (`nlp.nonanswer_model`, trained on
+    `is_stock_nonanswer` knows the stock phrases; the model (`nlp.clean.nonanswer_model`, trained on
     `data/nonanswer_train.csv`) knows the shape of other ones ("Har for liten innsikt i dette",
     "Det må leder for introduksjonsprogrammet svare på") and only sees texts of a few words.
     Missing-value text ("NaN", "null", "#N/A") is a non-answer too.
@@ -307,7 +307,7 @@ _WEAK_ANSWERS = frozenset({"ok", "okei", "okay", "greit", "grei", "bra"})
 
 @lru_cache(maxsize=1 << 16)
 def _learned_nonanswer(key: str) -> bool:
-    from .nonanswer_model import load_model
+    from nlp.clean.nonanswer_model import load_model
 
     if not key or key in _WEAK_ANSWERS:
         return False
