@@ -189,15 +189,17 @@ def parse_rating(value: object) -> float | None:
 
 
 def infer_scale(values: np.ndarray) -> tuple[float, float] | None:
-    """The smallest of 1-5, 1-7, 0-10 holding all but about 1% of the values; None if none does.
+    """The smallest of 1-5, 1-7, 0-10 holding all but 2% of the values (at least one may fall
+    outside); None if none does.
 
-    The tolerance lets a stray typo ("55") stay an out-of-range row instead of stretching the
-    scale; a 0-10 item is recognised by its zeros and 8-10s, which are never that rare.
+    The tolerance lets stray typos ("55", "0") stay out-of-range rows instead of stretching the
+    scale; a 0-10 item is recognised by its zeros and 8-10s, which are never that rare. The
+    message says the scale was inferred, so a user can give it when the guess is wrong.
     """
     values = values[~np.isnan(values)]
     if not len(values):
         return None
-    tolerance = max(1, int(0.01 * len(values)))
+    tolerance = max(1, int(0.02 * len(values)))
     for lo, hi in SCALES:
         if int(((values < lo) | (values > hi)).sum()) <= tolerance:
             return lo, hi
@@ -362,7 +364,7 @@ def drivers(
         share = len(with_) / total if total else math.nan
         w = welch(with_, without, level=1 - alpha)
         row = {
-            "topic_id": t, "label": str(labels.get(t, "")), "n": int(len(with_)), "n_without": int(len(without)),
+            "topic_id": t, "label": str(labels.get(t, "")), "n": len(with_), "n_without": len(without),
             "share": share,
             "mean_with": float(with_.mean()) if len(with_) else math.nan,
             "mean_without": float(without.mean()) if len(without) else math.nan,
