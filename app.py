@@ -21,10 +21,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from nlp.analyze import NONANSWER
+from nlp.schema import NONANSWER, OUTLIER, TOPIC_ID
 from nlp.themes.edits import Edits
 from nlp.errors import FritekstError
-from nlp.themes.model import OUTLIER
 from nlp.ui import charts, editing, exports
 from nlp.ui.filters import filter_comments, group_values
 from nlp.ui.messages import user_message
@@ -370,7 +369,7 @@ def theme_choices(edited: editing.Edited) -> list[int]:
 
 def theme_name(edited: editing.Edited, tid: int, with_size: bool = True) -> str:
     if tid == OUTLIER:
-        n = int((edited.comments["topic_id"] == OUTLIER).sum())
+        n = int((edited.comments[TOPIC_ID] == OUTLIER).sum())
         return f"{edited.label_of(OUTLIER)} ({fmt_int(n)})" if with_size else edited.label_of(OUTLIER)
     t = edited.theme(tid)
     if t is None:
@@ -451,7 +450,7 @@ def view_overview(run: RunData, edited: editing.Edited, comments: pd.DataFrame) 
     nonanswer = int(comments["is_nonanswer"].sum())
     sub = total - nonanswer
     dup = int(comments["is_duplicate"].sum())
-    outliers = int((comments["topic_id"] == OUTLIER).sum())
+    outliers = int((comments[TOPIC_ID] == OUTLIER).sum())
     cols = st.columns(6)
     cols[0].metric("Kommentarer", fmt_int(total))
     cols[1].metric("Med innhold", fmt_int(sub), delta=fmt_pct(sub / total) if total else None,
@@ -520,7 +519,7 @@ def view_theme(run: RunData, edited: editing.Edited, comments: pd.DataFrame, sho
     tid = st.selectbox("Tema", choices, key=pick_key,
                        format_func=lambda t: theme_name(edited, t))
     theme = edited.theme(tid)
-    members = comments[comments["topic_id"] == tid]
+    members = comments[comments[TOPIC_ID] == tid]
     st.subheader(md_escape(theme_name(edited, tid, with_size=False)))
     if theme and theme.keywords:
         st.caption("Nøkkelord: " + md_escape(" · ".join(theme.keywords)))
@@ -641,7 +640,7 @@ def compare_between_groups(run: RunData, edited: editing.Edited, comments: pd.Da
     pick = st.selectbox("Vis ett tema med konfidensintervaller", theme_ids, key=theme_key("cmp_theme"),
                         format_func=lambda t: theme_name(edited, t, with_size=False))
     label = theme_name(edited, pick, with_size=False)
-    chart(charts.group_bars(cmp[cmp["topic_id"] == pick], label, column),
+    chart(charts.group_bars(cmp[cmp[TOPIC_ID] == pick], label, column),
           download_name(run.source, f"tema-{pick}-etter-{column}", ".png"), "cmp_bars",
           f"{label} etter {column} (95 % konfidensintervall)")
     st.markdown("#### Signifikante forskjeller")

@@ -233,7 +233,7 @@ def write_section(results, shipped, size_mb, args) -> None:
         "",
         f"`fritekst eval sentiment --data <dev as JSON>` in the same run: {json.dumps(results['eval_command_dev'])}.",
         "",
-        f"Dev per class (ours): " + ", ".join(f"{k} F1 {v['f1']:.1f}" for k, v in results["ours"]["dev"]["per_class"].items())
+        "Dev per class (ours): " + ", ".join(f"{k} F1 {v['f1']:.1f}" for k, v in results["ours"]["dev"]["per_class"].items())
         + f"; survey {hold} per class: " + ", ".join(f"{k} F1 {v['f1']:.1f}" for k, v in s["per_class"].items()) + ".",
         "",
     ]

@@ -7,7 +7,7 @@ applies a saved model. Both return an `Analysis` with one row per input row, in 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -25,12 +25,10 @@ from nlp.themes.quotes import select_quotes
 from nlp.privacy.redacted import redact_comments
 from nlp.sentiment.model import LABELS as SENTIMENT_LABELS
 from nlp.sentiment.model import SentimentModel, SentimentResult
-from nlp.themes.model import MAX_OUTLIER_SHARE, OUTLIER, Theme, ThemeModel
-
-NONANSWER = -2
-NONANSWER_LABEL = "Ikke svar"
-OUTLIER_LABEL = "Uten tema"
-
+from nlp.schema import (
+    NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, Analysis, ThemeInfo, theme_column,
+)
+from nlp.themes.model import MAX_OUTLIER_SHARE, ThemeModel
 
 @dataclass
 class AnalyzeOptions:
@@ -57,26 +55,6 @@ class Prepared:
     encoder_name: str               # the vectors' identity (model and engine)
     encoder_model: str              # the model's identity: engines of one model are interchangeable
     pipeline_name: str
-
-
-@dataclass
-class ThemeInfo:
-    id: int
-    label: str
-    keywords: list[str]
-    size: int
-    share: float
-    quote_ids: list[str] = field(default_factory=list)
-    codebook_id: str | None = None
-
-
-@dataclass
-class Analysis:
-    comments: pd.DataFrame
-    themes: list[ThemeInfo]
-    model: ThemeModel
-    edits: Edits
-    metadata: dict
 
 
 def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent) -> Prepared:
@@ -238,10 +216,6 @@ def _letterless(prep: Prepared) -> np.ndarray:
     return np.array([not any(ch.isalpha() for ch in t) for t in prep.cleaned.text], dtype=bool)
 
 
-def theme_column(theme_id: int, label: str) -> str:
-    return f"tema {theme_id}: {label}"
-
-
 def _assemble(
     survey: Survey, prep: Prepared, model: ThemeModel, edits: Edits, metadata: dict,
     options: AnalyzeOptions, with_quotes: bool,
@@ -268,7 +242,7 @@ def _assemble(
     frame["is_nonanswer"] = nonanswer
     frame["is_duplicate"] = np.asarray(prep.cleaned.is_duplicate, dtype=bool)
     frame["variety"] = prep.cleaned.variety
-    frame["topic_id"] = topic_id
+    frame[TOPIC_ID] = topic_id
     frame["topic_label"] = [label_of.get(int(t), OUTLIER_LABEL) for t in topic_id]
     frame["topic_score"] = np.round(score, 4)
     frame["sentiment"] = prep.sentiment.label

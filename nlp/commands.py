@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from nlp.schema import TOPIC_ID, OUTLIER
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -74,7 +75,7 @@ def run_analyze(args) -> int:
     c = result.comments
     print(
         f"{len(c)} comments, {int(c['is_nonanswer'].sum())} non-answers, {len(result.themes)} themes, "
-        f"{int((c['topic_id'] == -1).sum())} without a theme -> {out}",
+        f"{int((c[TOPIC_ID] == OUTLIER).sum())} without a theme -> {out}",
         file=sys.stderr,
     )
     return 0

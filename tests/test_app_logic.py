@@ -15,7 +15,7 @@ from statsmodels.stats.contingency_tables import Table
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportions_ztest
 
-from nlp.analyze import ThemeInfo, theme_column
+from nlp.schema import ThemeInfo, theme_column
 from nlp.themes.edits import Edits, text_id
 from nlp.errors import InputError
 from nlp.io import load_survey

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import small_theme_model
 
-from nlp.analyze import Analysis, ThemeInfo, theme_column
+from nlp.schema import Analysis, ThemeInfo, theme_column
 from nlp.cli import main
 from nlp.themes.edits import Edits
 from nlp.errors import FritekstError, OutputError

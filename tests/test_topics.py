@@ -6,8 +6,9 @@ import pytest
 from nlp.themes.codebook import Codebook, CodebookTheme
 from nlp.themes.labels import distinct_keywords, make_label
 from nlp.themes.quotes import select_quotes
-from nlp.themes.keywords import MIN_KEYWORD_SUPPORT, distinct_terms, theme_keywords
-from nlp.themes.model import OUTLIER, ThemeModel, adaptive_params
+from nlp.themes.keywords import distinct_terms, theme_keywords
+from nlp.themes.model import ThemeModel, adaptive_params
+from nlp.schema import OUTLIER
 
 WORDS = {
     0: ["tilskudd", "økonomi", "midler", "budsjett"],

@@ -17,9 +17,7 @@ import json
 import random
 from pathlib import Path
 
-import numpy as np
 import torch
-from torch import nn
 
 from nlp.embed.e5_int8 import INT8_PARTS, convert
 from nlp.embed.e5_torch import TorchE5

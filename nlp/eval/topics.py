@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from nlp.schema import TOPIC_ID, OUTLIER
 
 
 def add_arguments(p) -> None:
@@ -35,7 +36,7 @@ def run(args) -> dict:
 def score_themes(comments, gold: np.ndarray, nonanswer_label: str | None) -> dict:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-    pred = comments["topic_id"].to_numpy()
+    pred = comments[TOPIC_ID].to_numpy()
     is_na = comments["is_nonanswer"].to_numpy(dtype=bool)
     sub = ~is_na
     out = {
@@ -43,7 +44,7 @@ def score_themes(comments, gold: np.ndarray, nonanswer_label: str | None) -> dic
         "nmi": round(float(normalized_mutual_info_score(gold, pred)), 4),
         "ari": round(float(adjusted_rand_score(gold, pred)), 4),
         "n_topics": int(len(set(pred[pred >= 0]))),
-        "outlier_share": round(float((pred[sub] == -1).mean()) if sub.any() else 0.0, 4),
+        "outlier_share": round(float((pred[sub] == OUTLIER).mean()) if sub.any() else 0.0, 4),
     }
     if nonanswer_label is not None:
         gold_na = gold == nonanswer_label

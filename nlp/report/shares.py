@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from nlp.schema import TOPIC_ID
 
 Z95 = float(norm.ppf(0.975))
 
@@ -31,10 +32,10 @@ def theme_shares(comments: pd.DataFrame, group_column: str | None = None) -> pd.
     groups = sub.groupby(keys, sort=True, dropna=False) if keys else [((), sub)]
     for key, frame in groups:
         n = len(frame)
-        counts = frame.groupby(["topic_id", "topic_label"], sort=True).size()
+        counts = frame.groupby([TOPIC_ID, "topic_label"], sort=True).size()
         for (tid, label), k in counts.items():
             lo, hi = wilson_interval(k, n)
-            row = {"topic_id": int(tid), "topic_label": label, "n": int(k), "total": n,
+            row = {TOPIC_ID: int(tid), "topic_label": label, "n": int(k), "total": n,
                    "share": k / n if n else 0.0, "ci_low": float(lo), "ci_high": float(hi)}
             if group_column:
                 row = {group_column: key[0] if isinstance(key, tuple) else key, **row}
@@ -45,7 +46,7 @@ def theme_shares(comments: pd.DataFrame, group_column: str | None = None) -> pd.
 def sentiment_by_theme(comments: pd.DataFrame) -> pd.DataFrame:
     """Count and share of each sentiment within each theme (substantive comments)."""
     sub = comments[~comments["is_nonanswer"]]
-    table = pd.crosstab([sub["topic_id"], sub["topic_label"]], sub["sentiment"])
+    table = pd.crosstab([sub[TOPIC_ID], sub["topic_label"]], sub["sentiment"])
     for col in ("positive", "negative", "neutral", "mixed"):
         if col not in table:
             table[col] = 0

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from nlp.analyze import Analysis, ThemeInfo
+from nlp.schema import Analysis, OUTLIER, TOPIC_ID, ThemeInfo
 from nlp.errors import InputError
 from nlp.io import write_table
 from nlp.runs.model_store import load_model, save_model
@@ -24,11 +24,11 @@ from nlp.report.shares import sentiment_by_theme, theme_shares
 
 
 def topics_table(analysis: Analysis) -> pd.DataFrame:
-    sent = sentiment_by_theme(analysis.comments).set_index("topic_id")
+    sent = sentiment_by_theme(analysis.comments).set_index(TOPIC_ID)
     rows = []
     for t in analysis.themes:
         row = {
-            "topic_id": t.id, "label": t.label, "keywords": ", ".join(t.keywords),
+            TOPIC_ID: t.id, "label": t.label, "keywords": ", ".join(t.keywords),
             "size": t.size, "share": round(t.share, 4), "quote_ids": json.dumps(t.quote_ids, ensure_ascii=False),
             "codebook_id": t.codebook_id or "",
         }
@@ -44,7 +44,7 @@ def summary_sheets(analysis: Analysis, group_columns: list[str]) -> dict[str, pd
         {"mål": "kommentarer", "antall": len(c)},
         {"mål": "ikke svar", "antall": int(c["is_nonanswer"].sum())},
         {"mål": "duplikater", "antall": int(c["is_duplicate"].sum())},
-        {"mål": "uten tema", "antall": int((c["topic_id"] == -1).sum())},
+        {"mål": "uten tema", "antall": int((c[TOPIC_ID] == OUTLIER).sum())},
         {"mål": "temaer", "antall": len(analysis.themes)},
     ])
     sheets = {"Oversikt": overview, "Temaer": theme_shares(c), "Sentiment per tema": sentiment_by_theme(c)}

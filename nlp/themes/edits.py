@@ -15,7 +15,7 @@ from typing import Iterable
 
 import numpy as np
 
-from nlp.themes.model import OUTLIER
+from nlp.schema import OUTLIER
 
 
 def text_id(text: str) -> str:

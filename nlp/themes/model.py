@@ -15,16 +15,16 @@ from __future__ import annotations
 import math
 import warnings
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from nlp.themes.codebook import Codebook
+from nlp.schema import OUTLIER
 from nlp.themes.labels import make_label
 from nlp.themes.keywords import theme_keywords
 
-OUTLIER = -1
 #: at most this share of comments is left without a theme, however diffuse the data
 MAX_OUTLIER_SHARE = 0.10
 _EMPTY_DOC = "emptydoc"  # BERTopic's stand-in for a comment with no keyword tokens
@@ -437,7 +437,7 @@ def discovery_features(
     return F / (np.linalg.norm(F, axis=1, keepdims=True) + 1e-9)
 
 
-__all__ = ["ThemeModel", "Theme", "ThemeParams", "adaptive_params", "discovery_features", "OUTLIER"]
+__all__ = ["ThemeModel", "Theme", "ThemeParams", "adaptive_params", "discovery_features"]
 
 
 def import_bertopic():

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from nlp.ui.text import SENTIMENT_COLOURS, SENTIMENT_NB, fmt_int, fmt_pct, fmt_pp, fmt_p, plot_escape
+from nlp.schema import TOPIC_ID
 
 LABEL_LEN = 48
 STACK_ORDER = ("positive", "mixed", "neutral", "negative")
@@ -70,7 +71,7 @@ def theme_overview(comments: pd.DataFrame, themes: Sequence[tuple[int, str]], ti
     sub = comments[~comments["is_nonanswer"].to_numpy(dtype=bool)]
     ids = [t for t, _ in themes]
     labels = {t: lab for t, lab in themes}
-    counts = pd.crosstab(sub["topic_id"], sub["sentiment"]).reindex(index=ids, columns=list(STACK_ORDER),
+    counts = pd.crosstab(sub[TOPIC_ID], sub["sentiment"]).reindex(index=ids, columns=list(STACK_ORDER),
                                                                     fill_value=0)
     totals = counts.sum(axis=1)
     n_sub = max(len(sub), 1)
@@ -126,7 +127,7 @@ def group_heatmap(cmp: pd.DataFrame, themes: Sequence[tuple[int, str]], groups: 
     """Share of each theme in each group; ▲/▼ marks a group significantly above/below the rest."""
     ids = [t for t, _ in themes]
     labels = {t: lab for t, lab in themes}
-    table = {(r["topic_id"], r["group"]): r for r in cmp.to_dict("records")}
+    table = {(r[TOPIC_ID], r["group"]): r for r in cmp.to_dict("records")}
     z, text, hover = [], [], []
     for tid in ids:
         zr, tr, hr = [], [], []
@@ -187,7 +188,7 @@ def trend_lines(per_round: pd.DataFrame, themes: Sequence[tuple[int, str]], colu
     """Each theme's share per round with 95 % intervals."""
     fig = go.Figure()
     for tid, label in themes:
-        d = per_round[(per_round["topic_id"] == tid) & (per_round["n"] > 0)]
+        d = per_round[(per_round[TOPIC_ID] == tid) & (per_round["n"] > 0)]
         fig.add_scatter(
             x=[plot_escape(r) for r in d["round"]], y=d["share"] * 100, mode="lines+markers",
             name=plot_escape(label, LABEL_LEN),

@@ -13,9 +13,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from nlp.analyze import NONANSWER, NONANSWER_LABEL, OUTLIER_LABEL, ThemeInfo, theme_column
+from nlp.schema import NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, ThemeInfo, theme_column
 from nlp.themes.edits import Edits, text_id
-from nlp.themes.model import OUTLIER
 
 MAX_KEYWORDS = 10
 MAX_QUOTES = 5
@@ -55,7 +54,7 @@ def copy_edits(edits: Edits) -> Edits:
 def apply_edits(comments: pd.DataFrame, themes: Sequence[ThemeInfo], edits: Edits) -> Edited:
     """Recompute topic ids, labels, theme columns, sizes, shares, keywords and quotes."""
     fitted = comments["fitted_topic_id"].to_numpy(dtype=int) if "fitted_topic_id" in comments else \
-        comments["topic_id"].to_numpy(dtype=int)
+        comments[TOPIC_ID].to_numpy(dtype=int)
     nonanswer = comments["is_nonanswer"].to_numpy(dtype=bool)
     topic = fitted.copy()
     sub = np.flatnonzero(~nonanswer)
@@ -73,7 +72,7 @@ def apply_edits(comments: pd.DataFrame, themes: Sequence[ThemeInfo], edits: Edit
 
     out = comments.drop(columns=[c for c in (theme_column(t.id, t.label) for t in themes) if c in comments])
     out = out.copy()
-    out["topic_id"] = topic
+    out[TOPIC_ID] = topic
     labels = {t.id: edits.label(t.id, t.label) for t in kept}
     label_of = {**labels, OUTLIER: OUTLIER_LABEL, NONANSWER: NONANSWER_LABEL}
     out["topic_label"] = [label_of.get(int(t), OUTLIER_LABEL) for t in topic]
@@ -159,7 +158,7 @@ def move(edits: Edits, current: Edited, comment_ids: Iterable[str], target_id: i
         raise EditError("«Ikke svar» kan ikke flyttes til et tema.")
     out = copy_edits(edits)
     moved = 0
-    for text, topic in zip(rows["text"].tolist(), rows["topic_id"].tolist()):
+    for text, topic in zip(rows["text"].tolist(), rows[TOPIC_ID].tolist()):
         if int(topic) != target_id:
             moved += 1
         out.moves[text_id(text)] = int(target_id)

@@ -15,7 +15,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from nlp.analyze import theme_column
+from nlp.schema import OUTLIER, TOPIC_ID, theme_column
 from nlp.io import write_table
 from nlp.runs.store import sheet_name
 from nlp.report.safe_cells import XLSX_OPTIONS, neutralise_frame
@@ -36,7 +36,7 @@ def tagged_comments(edited: Edited, group_columns: Sequence[str], include_origin
         out[ORIGINAL_HEADING] = c["original_text"].values
     out[TEXT_HEADING] = c["text"].values
     out["Tema"] = c["topic_label"].values
-    out["Tema-ID"] = c["topic_id"].astype(int).values
+    out["Tema-ID"] = c[TOPIC_ID].astype(int).values
     out["Sentiment"] = c["sentiment"].map(lambda s: SENTIMENT_NB.get(s, s)).values
     out["Ikke svar"] = c["is_nonanswer"].astype(int).values
     out["Duplikat"] = c["is_duplicate"].astype(int).values
@@ -61,12 +61,12 @@ def theme_table(edited: Edited) -> pd.DataFrame:
     c = edited.comments
     sub = c[~c["is_nonanswer"].to_numpy(dtype=bool)]
     n = len(sub)
-    sent = pd.crosstab(sub["topic_id"], sub["sentiment"]).reindex(columns=list(SENTIMENTS), fill_value=0)
+    sent = pd.crosstab(sub[TOPIC_ID], sub["sentiment"]).reindex(columns=list(SENTIMENTS), fill_value=0)
     rows = []
     entries = [(t.id, t.label, ", ".join(t.keywords)) for t in edited.themes]
-    entries.append((-1, edited.label_of(-1), ""))
+    entries.append((OUTLIER, edited.label_of(OUTLIER), ""))
     for tid, label, keywords in entries:
-        k = int((sub["topic_id"] == tid).sum())
+        k = int((sub[TOPIC_ID] == tid).sum())
         lo, hi = wilson_interval(k, n)
         row = {"Tema-ID": tid, "Tema": label, "Antall": k, "Andel": k / n if n else np.nan,
                "95 % KI nedre": float(lo), "95 % KI øvre": float(hi)}
@@ -86,7 +86,7 @@ def key_figures(edited: Edited) -> pd.DataFrame:
         {"Mål": "Ikke svar (f.eks. «nei», «vet ikke», «-»)", "Antall": int((~sub).sum())},
         {"Mål": "Duplikater (samme tekst som en tidligere kommentar)", "Antall": int(c["is_duplicate"].sum())},
         {"Mål": "Temaer", "Antall": len(edited.themes)},
-        {"Mål": "Uten tema", "Antall": int((c["topic_id"] == -1).sum())},
+        {"Mål": "Uten tema", "Antall": int((c[TOPIC_ID] == OUTLIER).sum())},
         {"Mål": "Kommentarer med anonymiserte personopplysninger", "Antall": int(c["redacted"].sum())},
     ])
 
@@ -108,7 +108,7 @@ def quotes_table(edited: Edited, group_columns: Sequence[str]) -> pd.DataFrame:
 
 
 def group_table(edited: Edited, column: str) -> pd.DataFrame:
-    themes = [(t.id, t.label) for t in edited.themes] + [(-1, edited.label_of(-1))]
+    themes = [(t.id, t.label) for t in edited.themes] + [(OUTLIER, edited.label_of(OUTLIER))]
     cmp = compare_groups(edited.comments, column, themes)
     return pd.DataFrame({
         column: cmp["group"], "Tema": cmp["topic_label"], "Antall": cmp["k"], "Kommentarer i gruppen": cmp["n"],
@@ -120,12 +120,12 @@ def group_table(edited: Edited, column: str) -> pd.DataFrame:
 
 
 def trend_table(edited: Edited, column: str) -> pd.DataFrame:
-    themes = [(t.id, t.label) for t in edited.themes] + [(-1, edited.label_of(-1))]
+    themes = [(t.id, t.label) for t in edited.themes] + [(OUTLIER, edited.label_of(OUTLIER))]
     per_round, summary = trend_across_rounds(edited.comments, column, themes)
-    wide = per_round.pivot(index="topic_id", columns="round", values="share")
+    wide = per_round.pivot(index=TOPIC_ID, columns="round", values="share")
     out = pd.DataFrame({"Tema": summary["topic_label"]})
     for r in wide.columns:
-        out[f"Andel {r}"] = summary["topic_id"].map(wide[r]).values
+        out[f"Andel {r}"] = summary[TOPIC_ID].map(wide[r]).values
     out["Endring første–siste (andel)"] = summary["change"].values
     out["Justert p, endring"] = summary["p_change_adj"].values
     out["Justert p, trend (Cochran–Armitage)"] = summary["p_trend_adj"].values

@@ -6,6 +6,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from nlp.schema import TOPIC_ID
 
 EMPTY_GROUP = "(tom)"
 
@@ -78,7 +79,7 @@ def filter_comments(
     if sentiments:
         mask &= comments["sentiment"].isin(list(sentiments)).to_numpy()
     if topic_ids:
-        mask &= comments["topic_id"].isin([int(t) for t in topic_ids]).to_numpy()
+        mask &= comments[TOPIC_ID].isin([int(t) for t in topic_ids]).to_numpy()
     if not include_nonanswers:
         mask &= ~comments["is_nonanswer"].to_numpy(dtype=bool)
     if not include_duplicates:

@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from nlp import __version__
-from nlp.analyze import ThemeInfo
+from nlp.schema import TOPIC_ID, ThemeInfo
 from nlp.themes.edits import Edits
 from nlp.errors import InputError
 from nlp.paths import PROJECT_ROOT, cache_dir, models_dir
@@ -341,6 +341,6 @@ def _with_fitted_topics(comments: pd.DataFrame) -> pd.DataFrame:
     them while the app applies edits on top.
     """
     comments = comments.copy()
-    comments["fitted_topic_id"] = comments["topic_id"].astype(int)
+    comments["fitted_topic_id"] = comments[TOPIC_ID].astype(int)
     return comments
 

@@ -19,6 +19,7 @@ from scipy.stats import fisher_exact, norm
 
 from nlp.report.shares import wilson_interval
 from nlp.ui.filters import group_series, sort_values
+from nlp.schema import TOPIC_ID
 
 ALPHA = 0.05
 CORRECTIONS = {"fdr_bh": "Benjamini–Hochberg", "holm": "Holm"}
@@ -75,7 +76,7 @@ def _counts(sub: pd.DataFrame, column: str, theme_ids: Sequence[int]) -> tuple[l
     """Group levels, comments per level (n) and per level and theme (k, levels x themes)."""
     groups = group_series(sub, column)
     levels = sort_values(groups.unique().tolist())
-    table = pd.crosstab(groups, sub["topic_id"]).reindex(index=levels, columns=list(theme_ids), fill_value=0)
+    table = pd.crosstab(groups, sub[TOPIC_ID]).reindex(index=levels, columns=list(theme_ids), fill_value=0)
     n = groups.value_counts().reindex(levels, fill_value=0).to_numpy()
     return levels, n, table.to_numpy()
 
@@ -96,14 +97,14 @@ def compare_groups(
         for i, level in enumerate(levels):
             rest_n, rest_k = total_n - n[i], total_k[j] - k[i, j]
             rows.append({
-                "topic_id": tid, "topic_label": labels[tid], "group": level, "n": int(n[i]), "k": int(k[i, j]),
+                TOPIC_ID: tid, "topic_label": labels[tid], "group": level, "n": int(n[i]), "k": int(k[i, j]),
                 "share": k[i, j] / n[i] if n[i] else np.nan,
                 "rest_n": int(rest_n), "rest_share": rest_k / rest_n if rest_n else np.nan,
                 "overall_share": total_k[j] / total_n if total_n else np.nan,
                 "p": two_proportion_p(int(k[i, j]), int(n[i]), int(rest_k), int(rest_n)),
                 "counted": len(levels) != 2 or i == 0,  # with two groups, "A vs rest" = "B vs rest"
             })
-    out = pd.DataFrame(rows, columns=["topic_id", "topic_label", "group", "n", "k", "share", "rest_n", "rest_share",
+    out = pd.DataFrame(rows, columns=[TOPIC_ID, "topic_label", "group", "n", "k", "share", "rest_n", "rest_share",
                                       "overall_share", "p", "counted"])
     if out.empty:
         return out.assign(ci_low=[], ci_high=[], diff=[], p_adj=[], significant=[]).drop(columns="counted")
@@ -114,7 +115,7 @@ def compare_groups(
     p_adj = np.full(len(out), np.nan)
     p_adj[counted] = adjust(out.loc[counted, "p"].to_numpy(), method)
     if len(levels) == 2:  # copy the single test to the second group
-        p_adj = pd.Series(p_adj).groupby(out["topic_id"].to_numpy()).transform("first").to_numpy()
+        p_adj = pd.Series(p_adj).groupby(out[TOPIC_ID].to_numpy()).transform("first").to_numpy()
     out["p_adj"] = p_adj
     out["significant"] = out["p_adj"] < ALPHA
     return out.drop(columns="counted")
@@ -134,13 +135,13 @@ def trend_across_rounds(
     for j, tid in enumerate(ids):
         lo, hi = wilson_interval(k[:, j], n)
         for i, level in enumerate(levels):
-            per_round.append({"topic_id": tid, "topic_label": labels[tid], "round": level, "n": int(n[i]),
+            per_round.append({TOPIC_ID: tid, "topic_label": labels[tid], "round": level, "n": int(n[i]),
                               "k": int(k[i, j]), "share": k[i, j] / n[i] if n[i] else np.nan,
                               "ci_low": float(lo[i]), "ci_high": float(hi[i])})
     summary = []
     present = [i for i in range(len(levels)) if n[i] > 0]
     for j, tid in enumerate(ids):
-        row = {"topic_id": tid, "topic_label": labels[tid]}
+        row = {TOPIC_ID: tid, "topic_label": labels[tid]}
         if len(present) >= 2:
             a, b = present[0], present[-1]
             row.update({"first": levels[a], "last": levels[b], "first_share": k[a, j] / n[a],

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from nlp.ui.text import SENTIMENT_NB
+from nlp.schema import TOPIC_ID
 
 _FLAGS = (("is_nonanswer", "ikke svar"), ("is_duplicate", "duplikat"), ("redacted", "anonymisert"))
 
@@ -55,11 +56,11 @@ def trend_table(per_round: pd.DataFrame, summary: pd.DataFrame) -> tuple[pd.Data
     from nlp.ui.text import fmt_p, fmt_pp
 
     first, last = summary["first"].iloc[0], summary["last"].iloc[0]
-    wide = per_round.pivot(index="topic_id", columns="round", values="share")
+    wide = per_round.pivot(index=TOPIC_ID, columns="round", values="share")
     rounds = [str(r) for r in wide.columns]
     table = pd.DataFrame({"Tema": summary["topic_label"].values})
     for r, name in zip(wide.columns, rounds):
-        table[name] = summary["topic_id"].map(wide[r]).round(3).values
+        table[name] = summary[TOPIC_ID].map(wide[r]).round(3).values
     table[f"Endring {first}–{last}"] = [fmt_pp(c) + (" *" if s else "") for c, s in
                                         zip(summary["change"], summary["significant_change"])]
     table["Trend"] = [("▲ økende" if c > 0 else "▼ synkende") if s else "ingen sikker trend"
