@@ -169,12 +169,12 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
             f"model was fitted with encoder {saved.metadata.get('encoder')!r} but this run uses "
             f"{prep.encoder_model!r}; themes would not match"
         )
-    if saved.coef.shape[1] != prep.embeddings.shape[1]:
+    if saved.model.coef_.shape[1] != prep.embeddings.shape[1]:
         raise ModelError(
-            f"model's assignment head takes {saved.coef.shape[1]} dimensions but encoder "
+            f"model's assignment head takes {saved.model.coef_.shape[1]} dimensions but encoder "
             f"{prep.encoder_name!r} gives {prep.embeddings.shape[1]}; refit it with `fritekst analyze`"
         )
-    return _assemble(survey, prep, saved.theme_model(), saved.edits, saved.metadata, options, with_quotes=False)
+    return _assemble(survey, prep, saved.model, saved.edits, saved.metadata, options, with_quotes=False)
 
 
 def _pipeline_name(nlp) -> str:

@@ -10,6 +10,7 @@ from conftest import small_theme_model
 from nlp.themes.edits import Edits, text_id
 from nlp.errors import ModelError
 from nlp.runs.model_store import FORMAT, load_model, save_model, save_edits, write_manifest
+from nlp.themes.model import ThemeModel
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +25,21 @@ def test_round_trip_assigns_identically(tmp_path, fitted):
     assert not any(f.endswith((".pkl", ".pickle", ".joblib", ".bin")) for f in files)
     assert {"metadata.json", "head.safetensors", "themes.json", "edits.json"} <= files
     saved = load_model(tmp_path / "m")
-    a, b = model.transform(X), saved.theme_model().transform(X)
+    a, b = model.transform(X), saved.model.transform(X)
     assert np.array_equal(a[0], b[0]) and np.allclose(a[1], b[1])
     meta = json.loads((tmp_path / "m" / "metadata.json").read_text())
     assert {"fritekst_version", "libraries", "created", "encoder"} <= meta.keys()
+
+
+def test_theme_model_saves_and_loads_itself(tmp_path, fitted):
+    model, X = fitted
+    model.save(tmp_path / "t")
+    loaded = ThemeModel.load(tmp_path / "t")
+    assert [t.label for t in loaded.themes_] == [t.label for t in model.themes_]
+    assert np.array_equal(loaded.transform(X)[0], model.transform(X)[0])
+    (tmp_path / "t" / "themes.json").write_text('{"threshold": 0.5, "themes": []}')
+    with pytest.raises(ValueError, match="do not match the 0 themes"):
+        ThemeModel.load(tmp_path / "t")
 
 
 def test_damaged_and_foreign_models_give_clear_errors(tmp_path, fitted):
@@ -179,7 +191,7 @@ def test_wrong_shape_arrays_are_refused(tmp_path, fitted, change):
 
 def test_edits_are_validated_against_the_themes(tmp_path, fitted):
     folder = _model(tmp_path, fitted)
-    ids = [t.id for t in load_model(folder).themes]
+    ids = [t.id for t in load_model(folder).model.themes_]
     good = Edits(renames={ids[0]: "Bolig"}, merges={ids[1]: ids[0]}, moves={text_id("x"): -1})
     save_edits(folder, good)  # the app saves edits after fitting: no manifest change needed
     assert load_model(folder).edits == good

@@ -142,7 +142,7 @@ def test_umap_compiled_code_is_cached_on_disk():
 
 
 def test_cosine_umap_on_exact_distances_matches_umap_cosine_neighbours():
-    from nlp.themes.model import CosineUMAP
+    from nlp.themes.cosine_umap import CosineUMAP
 
     X, y, _ = blobs(n_per=30)
     emb = CosineUMAP(n_neighbors=10, n_components=2, min_dist=0.0, random_state=0, n_jobs=1).fit_transform(X)

@@ -4,10 +4,10 @@ Layout of `DIR/model/` (format 2):
   manifest.json      the sha256 of every other file in the folder except edits.json
   metadata.json      versions, parameters, encoder, pipeline, input fingerprint, creation time,
                      and the list of files the manifest covers
-  head.safetensors   the assignment rule (logistic head) that `tag` applies
-  themes.json        theme ids, labels, keywords, codebook ids, outlier threshold
+  head.safetensors   the assignment rule (logistic head) that `tag` applies   } written by
+  themes.json        theme ids, labels, keywords, codebook ids, outlier threshold } ThemeModel.save
   edits.json         analyst edits from the app (renames, merges, moved comments)
-  bertopic/          BERTopic's own safetensors serialization of the final topic model
+  bertopic/          BERTopic's own safetensors serialization of the final topic model (ditto)
 
 A model folder is verified as a whole before anything in it is used (`verify_model`), and
 refused with one line (`ModelError`) if the manifest is missing, empty or malformed, lists a
@@ -28,10 +28,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
@@ -41,7 +40,7 @@ import numpy as np
 from nlp import __version__
 from nlp.themes.edits import Edits
 from nlp.errors import ModelError
-from nlp.themes.model import Theme, ThemeModel
+from nlp.themes.model import HEAD_FILE, ThemeModel
 from nlp.versions import library_versions
 
 FORMAT = 2
@@ -55,22 +54,11 @@ _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "spacy", "num
 
 @dataclass
 class SavedModel:
-    """What `tag` needs: the assignment rule, the themes, the settings and the analyst's edits."""
+    """What `tag` needs: the fitted assignment, the settings and the analyst's edits."""
 
-    themes: list[Theme]
-    topic_ids: np.ndarray
-    coef: np.ndarray
-    intercept: np.ndarray
-    threshold: float
+    model: ThemeModel
     metadata: dict
     edits: Edits = field(default_factory=Edits)
-
-    def theme_model(self) -> ThemeModel:
-        """A ThemeModel that assigns exactly as the fitted one did."""
-        m = ThemeModel()
-        m.topic_ids_, m.coef_, m.intercept_ = self.topic_ids, self.coef, self.intercept
-        m.threshold_, m.themes_ = self.threshold, self.themes
-        return m
 
 
 def fingerprint(ids: Sequence[str], texts: Sequence[str]) -> str:
@@ -85,32 +73,10 @@ def _sha256(path: Path) -> str:
 
 
 def save_model(folder: str | Path, model: ThemeModel, metadata: dict, edits: Edits | None = None) -> Path:
-    from safetensors.numpy import save_file
-
     folder = Path(folder)
     if folder.is_dir() and any(folder.iterdir()):
         raise ModelError(f"{folder}: a model is saved into a new or empty folder")
-    folder.mkdir(parents=True, exist_ok=True)
-    # BERTopic warns that no embedding model is saved: by design, the encoder is recorded by name
-    bertopic_log = logging.getLogger("BERTopic")
-    level = bertopic_log.level
-    bertopic_log.setLevel(logging.ERROR)
-    try:
-        model.bertopic_.save(
-            str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True, save_embedding_model=False
-        )
-    finally:
-        bertopic_log.setLevel(level)
-    save_file(
-        {"coef": np.ascontiguousarray(model.coef_, dtype=np.float32),
-         "intercept": np.ascontiguousarray(model.intercept_, dtype=np.float32),
-         "topic_ids": np.ascontiguousarray(model.topic_ids_, dtype=np.int64)},
-        str(folder / "head.safetensors"),
-    )
-    _write_json(folder / "themes.json", {
-        "threshold": model.threshold_,
-        "themes": [asdict(t) for t in model.themes_],
-    })
+    model.save(folder)
     _write_json(folder / "edits.json", (edits or Edits()).to_dict())
     meta = {
         "format": FORMAT,
@@ -223,49 +189,19 @@ def _refuse_version(name: str, meta: dict) -> None:
 
 
 def load_model(folder: str | Path) -> SavedModel:
-    from safetensors import SafetensorError
-    from safetensors.numpy import load_file
-
     folder = Path(folder)
     name = str(folder)
     meta = verify_model(folder)
     try:
-        head = load_file(str(folder / "head.safetensors"))
-    except (OSError, SafetensorError) as exc:
-        raise ModelError(f"{name}: model is damaged (head.safetensors: {exc})") from None
-    themes_doc = _read_json(folder / "themes.json", name)
-    try:
-        themes = [Theme(**t) for t in themes_doc["themes"]]
-        saved = SavedModel(
-            themes=themes, topic_ids=head["topic_ids"].astype(int), coef=head["coef"],
-            intercept=head["intercept"], threshold=float(themes_doc["threshold"]), metadata=meta,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelError(f"{name}: model is damaged ({type(exc).__name__}: {exc})") from None
-    _check_shapes(saved, name)
-    saved.edits = _load_edits(folder / EDITS, [t.id for t in themes], name)
-    return saved
-
-
-def _check_shapes(saved: SavedModel, name: str) -> None:
-    """The head's arrays must fit each other and the themes (k themes: k x dim, or 1 x dim for 2)."""
-    ids, coef, intercept = saved.topic_ids, saved.coef, saved.intercept
-    k = len(saved.themes)
-    rows = 1 if k <= 2 else k
-    problem = None
-    if ids.ndim != 1 or sorted(ids.tolist()) != sorted(t.id for t in saved.themes):
-        problem = f"topic_ids {list(ids.shape)} do not match the {k} themes in themes.json"
-    elif coef.ndim != 2 or coef.shape[0] != rows or coef.shape[1] < 1:
-        problem = f"coef has shape {list(coef.shape)}, expected [{rows}, dim] for {k} themes"
-    elif intercept.shape != (rows,):
-        problem = f"intercept has shape {list(intercept.shape)}, expected [{rows}]"
-    elif not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
-        problem = "the head holds NaN or infinite values"
-    dim = saved.metadata.get("embedding_dim")
-    if problem is None and dim is not None and coef.shape[1] != dim:
-        problem = f"coef has {coef.shape[1]} columns but the encoder gives {dim}"
-    if problem:
-        raise ModelError(f"{name}: model is damaged (head.safetensors: {problem}). {_REFIT}")
+        model = ThemeModel.load(folder)
+    except ValueError as exc:
+        raise ModelError(f"{name}: model is damaged ({exc}). {_REFIT}") from None
+    dim = meta.get("embedding_dim")
+    if dim is not None and model.coef_.shape[1] != dim:
+        raise ModelError(f"{name}: model is damaged ({HEAD_FILE}: coef has {model.coef_.shape[1]} columns but the "
+                         f"encoder gives {dim}). {_REFIT}")
+    edits = _load_edits(folder / EDITS, [t.id for t in model.themes_], name)
+    return SavedModel(model, meta, edits)
 
 
 def _load_edits(path: Path, theme_ids: list[int], name: str) -> Edits:

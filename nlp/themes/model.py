@@ -12,21 +12,27 @@ serialization.
 
 from __future__ import annotations
 
+import json
+import logging
 import math
-import warnings
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from nlp.themes.codebook import Codebook
 from nlp.schema import OUTLIER
+from nlp.themes.cosine_umap import CosineUMAP
 from nlp.themes.labels import make_label
 from nlp.themes.keywords import theme_keywords
 
 #: at most this share of comments is left without a theme, however diffuse the data
 MAX_OUTLIER_SHARE = 0.10
+HEAD_FILE = "head.safetensors"
+THEMES_FILE = "themes.json"
+BERTOPIC_DIR = "bertopic"
 _EMPTY_DOC = "emptydoc"  # BERTopic's stand-in for a comment with no keyword tokens
 #: weight of the lexical half against the (unit-length) embedding half when finding themes
 LEXICAL_WEIGHT = 0.5
@@ -299,63 +305,74 @@ class ThemeModel:
     def fit_transform(self, embeddings, tokens, codebook_embeddings=None):
         return self.fit(embeddings, tokens, codebook_embeddings).transform(embeddings)
 
+    # ------------------------------------------------------------ persistence
+    def save(self, folder: str | Path) -> None:
+        """Arrays in safetensors, themes in JSON, BERTopic in its own safetensors form: never pickle."""
+        from safetensors.numpy import save_file
 
-class CosineUMAP:
-    """UMAP on cosine distance with exact neighbours computed by matrix products.
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        if getattr(self, "bertopic_", None) is not None:
+            # BERTopic warns that no embedding model is saved: by design, the encoder is recorded by name
+            log = logging.getLogger("BERTopic")
+            level = log.level
+            log.setLevel(logging.ERROR)
+            try:
+                self.bertopic_.save(str(folder / BERTOPIC_DIR), serialization="safetensors", save_ctfidf=True,
+                                    save_embedding_model=False)
+            finally:
+                log.setLevel(level)
+        save_file({"coef": np.ascontiguousarray(self.coef_, dtype=np.float32),
+                   "intercept": np.ascontiguousarray(self.intercept_, dtype=np.float32),
+                   "topic_ids": np.ascontiguousarray(self.topic_ids_, dtype=np.int64)}, str(folder / HEAD_FILE))
+        doc = {"threshold": float(self.threshold_), "themes": [asdict(t) for t in self.themes_]}
+        (folder / THEMES_FILE).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
-    Below 4,096 points UMAP computes all pairwise distances itself, calling its numba metric
-    once per pair from Python (about 5 s for 1,500 comments), so it gets the exact distance
-    matrix instead. Up to 50,000 points it gets the exact nearest neighbours (blocks of one
-    matrix product each; under a second for 10,000): its own approximate search (pynndescent)
-    compiles numba code that cannot be cached, 15 s on every run. Above that, UMAP searches as usual.
-    """
+    @classmethod
+    def load(cls, folder: str | Path) -> "ThemeModel":
+        """The fitted assignment (head and themes), exactly as saved; ValueError says what does not fit.
 
-    EXACT_BELOW = 4096
-    EXACT_KNN_BELOW = 50_000
+        BERTopic's folder is kept for inspection but not loaded: assigning needs only the head."""
+        from safetensors import SafetensorError
+        from safetensors.numpy import load_file
 
-    def __init__(self, **umap_params) -> None:
-        self.umap_params = umap_params
+        folder = Path(folder)
+        try:
+            head = load_file(str(folder / HEAD_FILE))
+        except (OSError, SafetensorError) as exc:
+            raise ValueError(f"{HEAD_FILE}: {exc}") from None
+        try:
+            doc = json.loads((folder / THEMES_FILE).read_text(encoding="utf-8"))
+            themes = [Theme(**t) for t in doc["themes"]]
+            threshold = float(doc["threshold"])
+            model = cls()
+            model.topic_ids_ = head["topic_ids"].astype(int)
+            model.coef_, model.intercept_ = head["coef"], head["intercept"]
+        except FileNotFoundError:
+            raise ValueError(f"{THEMES_FILE} is missing") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{THEMES_FILE}: {type(exc).__name__}: {exc}") from None
+        model.threshold_, model.themes_ = threshold, themes
+        problem = model._head_problem()
+        if problem:
+            raise ValueError(f"{HEAD_FILE}: {problem}")
+        return model
 
-    def fit_transform(self, X: np.ndarray, y=None) -> np.ndarray:
-        from umap import UMAP
+    def _head_problem(self) -> str | None:
+        """The head's arrays must fit each other and the themes (k themes: k x dim, or 1 x dim for 2)."""
+        ids, coef, intercept = self.topic_ids_, self.coef_, self.intercept_
+        k = len(self.themes_)
+        rows = 1 if k <= 2 else k
+        if ids.ndim != 1 or sorted(ids.tolist()) != sorted(t.id for t in self.themes_):
+            return f"topic_ids {list(ids.shape)} do not match the {k} themes in {THEMES_FILE}"
+        if coef.ndim != 2 or coef.shape[0] != rows or coef.shape[1] < 1:
+            return f"coef has shape {list(coef.shape)}, expected [{rows}, dim] for {k} themes"
+        if intercept.shape != (rows,):
+            return f"intercept has shape {list(intercept.shape)}, expected [{rows}]"
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+            return "the head holds NaN or infinite values"
+        return None
 
-        X = np.asarray(X, dtype=np.float32)
-        unit = X / (np.linalg.norm(X, axis=1, keepdims=True) + 1e-12)
-        if len(X) < self.EXACT_BELOW:
-            dist = np.clip(1.0 - unit @ unit.T, 0.0, 2.0).astype(np.float64)
-            np.fill_diagonal(dist, 0.0)
-            with warnings.catch_warnings():  # UMAP's note that inverse_transform (never used) needs a metric
-                warnings.filterwarnings("ignore", message="using precomputed metric", category=UserWarning)
-                self.embedding_ = UMAP(metric="precomputed", **self.umap_params).fit_transform(dist)
-        elif len(X) < self.EXACT_KNN_BELOW:
-            knn = exact_cosine_knn(unit, self.umap_params.get("n_neighbors", 15))
-            with warnings.catch_warnings():  # UMAP's note that precomputed neighbours cannot transform new data
-                warnings.filterwarnings("ignore", message=".*precomputed_knn.*", category=UserWarning)
-                self.embedding_ = UMAP(metric="cosine", precomputed_knn=(*knn, None),
-                                       **self.umap_params).fit_transform(X)
-        else:
-            self.embedding_ = UMAP(metric="cosine", **self.umap_params).fit_transform(X)
-        return self.embedding_
-
-
-def exact_cosine_knn(unit: np.ndarray, k: int, block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
-    """Indices and cosine distances of each row's k nearest rows (itself first), as UMAP wants them."""
-    n = len(unit)
-    k = min(k, n)
-    indices = np.empty((n, k), dtype=np.int32)
-    dists = np.empty((n, k), dtype=np.float32)
-    for start in range(0, n, block):
-        sim = unit[start:start + block] @ unit.T
-        rows = np.arange(sim.shape[0])
-        sim[rows, start + rows] = np.inf  # a point is its own nearest neighbour, as in UMAP's search
-        top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
-        order = np.argsort(-np.take_along_axis(sim, top, axis=1), axis=1, kind="stable")
-        top = np.take_along_axis(top, order, axis=1)
-        indices[start:start + block] = top
-        d = 1.0 - np.take_along_axis(sim, top, axis=1)
-        d[:, 0] = 0.0
-        dists[start:start + block] = np.clip(d, 0.0, 2.0)
-    return indices, dists
 
 
 def _weighted_quantile(values: np.ndarray, q: float, weight: np.ndarray | None) -> float:
