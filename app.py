@@ -21,17 +21,20 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from nlp.schema import NONANSWER, OUTLIER, TOPIC_ID
+from nlp.schema import NONANSWER, OUTLIER, TOPIC_ID, Edited
 from nlp.themes.edits import Edits
 from nlp.errors import FritekstError
+from nlp.report import workbook
 from nlp.ui import charts, editing, exports
-from nlp.ui.filters import filter_comments, group_values
+from nlp.report.groups import group_values
+from nlp.runs.store import RunData, load_run, read_edits
+from nlp.ui.filters import filter_comments
 from nlp.ui.messages import user_message
-from nlp.ui.runs import (
-    SAMPLE_CODEBOOK, SAMPLE_FILE, RunData, RunSettings, cached_run, compute_run, list_runs, load_run,
-    open_saved_run, read_edits, run_key, sample_settings, save_run_edits,
+from nlp.runs.app_runs import (
+    SAMPLE_CODEBOOK, SAMPLE_FILE, RunSettings, cached_run, compute_run, list_runs,
+    open_saved_run, run_key, sample_settings, save_run_edits,
 )
-from nlp.ui.stats import CORRECTIONS, compare_groups, looks_like_rounds, trend_across_rounds
+from nlp.report.stats import CORRECTIONS, compare_groups, looks_like_rounds, trend_across_rounds
 from nlp.ui.tables import comment_table, significant_table, trend_table
 from nlp.ui.text import SENTIMENTS, fmt_int, fmt_pct, md_escape, sentiment_nb
 from nlp.ui.uploads import (
@@ -70,7 +73,7 @@ def cached_load(folder: str, stamp: tuple) -> RunData:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def cached_edited(folder: str, stamp: tuple, edits_json: str) -> editing.Edited:
+def cached_edited(folder: str, stamp: tuple, edits_json: str) -> Edited:
     run = cached_load(folder, stamp)
     return editing.apply_edits(run.comments, run.themes, Edits.from_dict(json.loads(edits_json)))
 
@@ -93,7 +96,7 @@ def edits_now() -> Edits:
     return Edits.from_dict(st.session_state["edits"])
 
 
-def edited_now(run: RunData) -> editing.Edited:
+def edited_now(run: RunData) -> Edited:
     folder = str(run.folder)
     return cached_edited(folder, folder_stamp(folder), json.dumps(st.session_state["edits"], sort_keys=True))
 
@@ -304,7 +307,7 @@ def sidebar_open_saved() -> None:
         flash("success", "Kjøringen er åpnet.")
 
 
-def sidebar_filters(run: RunData, edited: editing.Edited) -> dict[str, list[str]]:
+def sidebar_filters(run: RunData, edited: Edited) -> dict[str, list[str]]:
     sb = st.sidebar
     if not run.group_columns:
         return {}
@@ -363,11 +366,11 @@ def _reset(run: RunData) -> None:
 # ---------------------------------------------------------------------------- shared view parts
 
 
-def theme_choices(edited: editing.Edited) -> list[int]:
+def theme_choices(edited: Edited) -> list[int]:
     return [t.id for t in edited.themes] + [OUTLIER]
 
 
-def theme_name(edited: editing.Edited, tid: int, with_size: bool = True) -> str:
+def theme_name(edited: Edited, tid: int, with_size: bool = True) -> str:
     if tid == OUTLIER:
         n = int((edited.comments[TOPIC_ID] == OUTLIER).sum())
         return f"{edited.label_of(OUTLIER)} ({fmt_int(n)})" if with_size else edited.label_of(OUTLIER)
@@ -400,7 +403,7 @@ def selectable_table(table: pd.DataFrame, run: RunData, key: str, ids: list[str]
         st.session_state[f"move_{key}"] = selected
 
 
-def move_panel(run: RunData, edited: editing.Edited, key: str, ids: list[str]) -> None:
+def move_panel(run: RunData, edited: Edited, key: str, ids: list[str]) -> None:
     pick_key = f"move_{key}"
     if pick_key in st.session_state:
         valid = set(ids)
@@ -445,7 +448,7 @@ def chart(fig, name: str, key: str, title: str) -> None:
 # ---------------------------------------------------------------------------- views
 
 
-def view_overview(run: RunData, edited: editing.Edited, comments: pd.DataFrame) -> None:
+def view_overview(run: RunData, edited: Edited, comments: pd.DataFrame) -> None:
     total = len(comments)
     nonanswer = int(comments["is_nonanswer"].sum())
     sub = total - nonanswer
@@ -481,7 +484,7 @@ def view_overview(run: RunData, edited: editing.Edited, comments: pd.DataFrame) 
                "Temaer etter størrelse og sentiment")
 
     st.subheader("Tabell")
-    table = exports.theme_table(editing.Edited(comments, edited.themes))
+    table = workbook.theme_table(Edited(comments, edited.themes))
     shown = table.drop(columns=["Tema-ID", "95 % KI nedre", "95 % KI øvre"])
     n_theme = table[["Positiv", "Nøytral", "Blandet", "Negativ"]].sum(axis=1).replace(0, 1)
     for s in ("Positiv", "Negativ"):
@@ -511,7 +514,7 @@ def _open_clicked_theme(key: str) -> None:
             return
 
 
-def view_theme(run: RunData, edited: editing.Edited, comments: pd.DataFrame, show_original: bool) -> None:
+def view_theme(run: RunData, edited: Edited, comments: pd.DataFrame, show_original: bool) -> None:
     choices = theme_choices(edited)
     pick_key = theme_key("theme_pick")
     if st.session_state.get(pick_key) not in choices:
@@ -570,7 +573,7 @@ def view_theme(run: RunData, edited: editing.Edited, comments: pd.DataFrame, sho
     move_panel(run, edited, "tbl_theme", ids)
 
 
-def edit_theme_panel(run: RunData, edited: editing.Edited, tid: int) -> None:
+def edit_theme_panel(run: RunData, edited: Edited, tid: int) -> None:
     c1, c2 = st.columns(2)
     with c1:
         st.text_input("Nytt navn", key=f"rename_{tid}", value=edited.label_of(tid), max_chars=120)
@@ -609,7 +612,7 @@ def _merge(run: RunData, tid: int) -> None:
     st.session_state[theme_key("theme_pick")] = int(target)
 
 
-def view_compare(run: RunData, edited: editing.Edited, comments: pd.DataFrame) -> None:
+def view_compare(run: RunData, edited: Edited, comments: pd.DataFrame) -> None:
     if not run.group_columns:
         st.info("Denne kjøringen har ingen gruppekolonner å sammenligne. Velg gruppekolonner når du laster opp filen.")
         return
@@ -623,7 +626,7 @@ def view_compare(run: RunData, edited: editing.Edited, comments: pd.DataFrame) -
         compare_between_groups(run, edited, comments, themes)
 
 
-def compare_between_groups(run: RunData, edited: editing.Edited, comments: pd.DataFrame, themes) -> None:
+def compare_between_groups(run: RunData, edited: Edited, comments: pd.DataFrame, themes) -> None:
     column = st.selectbox("Sammenlign etter", run.group_columns, key="cmp_column")
     groups = group_values(comments[~comments["is_nonanswer"].to_numpy(dtype=bool)], column)
     if len(groups) < 2:
@@ -655,7 +658,7 @@ def compare_between_groups(run: RunData, edited: editing.Edited, comments: pd.Da
         })
 
 
-def compare_rounds(run: RunData, edited: editing.Edited, comments: pd.DataFrame, themes, rounds: list[str]) -> None:
+def compare_rounds(run: RunData, edited: Edited, comments: pd.DataFrame, themes, rounds: list[str]) -> None:
     rcol = rounds[0] if len(rounds) == 1 else st.selectbox("Runde-kolonne", rounds, key="cmp_round_col")
     per_round, summary = trend_across_rounds(comments, rcol, themes)
     st.subheader(f"Utvikling etter {md_escape(rcol)}")
@@ -677,7 +680,7 @@ def compare_rounds(run: RunData, edited: editing.Edited, comments: pd.DataFrame,
                "Cochran–Armitage-testen over alle runder.")
 
 
-def view_comments(run: RunData, edited: editing.Edited, comments: pd.DataFrame, show_original: bool) -> None:
+def view_comments(run: RunData, edited: Edited, comments: pd.DataFrame, show_original: bool) -> None:
     c1, c2, c3 = st.columns([3, 2, 2])
     search = c1.text_input("Søk i alle kommentarer", key="all_search", placeholder="Skriv ord eller \"en frase\"")
     topic_key = theme_key("all_topics")
@@ -700,7 +703,7 @@ def view_comments(run: RunData, edited: editing.Edited, comments: pd.DataFrame, 
     move_panel(run, edited, "tbl_all", ids)
 
 
-def view_downloads(run: RunData, edited: editing.Edited, show_original: bool) -> None:
+def view_downloads(run: RunData, edited: Edited, show_original: bool) -> None:
     st.caption("Nedlastingene gjelder hele kjøringen (ikke utvalget i sidepanelet) og tar med endringene dine.")
     log_lines = editing.describe(edits_now(), {t.id: t.label for t in run.themes})
     c1, c2 = st.columns(2)
@@ -725,7 +728,7 @@ def view_downloads(run: RunData, edited: editing.Edited, show_original: bool) ->
         st.caption("Nøkkeltall, temaer med andeler og 95 % intervaller, sitater, grupper og utvikling over tid.")
         st.download_button(
             "Excel (XLSX)", key="dl_summary", icon=":material/download:",
-            data=lambda: exports.summary_workbook(edited, run.group_columns, log_lines),
+            data=lambda: workbook.summary_workbook(edited, run.group_columns, log_lines),
             file_name=download_name(run.source, "temaoversikt", ".xlsx"),
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     with st.container(border=True):

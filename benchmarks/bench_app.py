@@ -38,7 +38,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 def build_input(rows: int) -> bytes:
     """The sample's rows repeated to `rows`, each with a new unique id (semicolon CSV, UTF-8)."""
     from nlp.io import read_table
-    from nlp.ui.runs import SAMPLE_FILE
+    from nlp.runs.app_runs import SAMPLE_FILE
 
     base = read_table(SAMPLE_FILE)
     reps = -(-rows // len(base))
@@ -50,7 +50,7 @@ def build_input(rows: int) -> bytes:
 
 
 def make_run(rows: int) -> Path:
-    from nlp.ui.runs import compute_run, sample_settings
+    from nlp.runs.app_runs import compute_run, sample_settings
 
     data = build_input(rows)
     start = time.perf_counter()
@@ -70,7 +70,7 @@ def _stats(values: list[float]) -> dict:
 def bench_server(folder: Path, repeats: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
-    from nlp.ui.runs import load_run
+    from nlp.runs.store import load_run
 
     run = load_run(folder)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
@@ -136,7 +136,8 @@ def _free_port() -> int:
 def bench_browser(folder: Path, repeats: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from nlp.ui.runs import list_runs, load_run
+    from nlp.runs.app_runs import list_runs
+    from nlp.runs.store import load_run
 
     run = load_run(folder)
     port = _free_port()

@@ -37,6 +37,10 @@ SENTIMENT_SCORE = "sentiment_score"
 REDACTED = "redacted"
 THEME_COLUMN_PREFIX = "tema "
 
+#: Sentiment values in display order, and their names in the app and the reports (Bokmål).
+SENTIMENTS = ("positive", "neutral", "mixed", "negative")
+SENTIMENT_NB = {"positive": "Positiv", "neutral": "Nøytral", "mixed": "Blandet", "negative": "Negativ"}
+
 
 def proba_column(label: str) -> str:
     return f"p_{label}"
@@ -67,3 +71,26 @@ class Analysis:
     model: ThemeModel
     edits: Edits
     metadata: dict[str, Any]
+
+
+@dataclass
+class Edited:
+    """Comments and themes as the report shows them: after the analyst's edits, if any."""
+
+    comments: pd.DataFrame
+    themes: list[ThemeInfo]
+
+    def theme(self, theme_id: int) -> ThemeInfo | None:
+        return next((t for t in self.themes if t.id == theme_id), None)
+
+    def label_of(self, theme_id: int) -> str:
+        if theme_id == OUTLIER:
+            return OUTLIER_LABEL
+        if theme_id == NONANSWER:
+            return NONANSWER_LABEL
+        t = self.theme(theme_id)
+        return t.label if t else OUTLIER_LABEL
+
+    @property
+    def theme_columns(self) -> list[str]:
+        return [theme_column(t.id, t.label) for t in self.themes]

@@ -18,7 +18,7 @@ def sample_run() -> Path:
     It lands in the session's FRITEKST_CACHE, where the app (in-process or as a server started
     with the same environment) finds it instead of computing it again.
     """
-    from nlp.ui.runs import SAMPLE_FILE, compute_run, sample_settings
+    from nlp.runs.app_runs import SAMPLE_FILE, compute_run, sample_settings
 
     return compute_run(SAMPLE_FILE.read_bytes(), SAMPLE_FILE.name, sample_settings())
 
@@ -31,7 +31,7 @@ def copy_run(run: Path, dest: Path) -> Path:
 
 def copy_into_runs(run: Path, name: str) -> Path:
     """A private copy of a run in the runs folder, the only place the app opens runs from."""
-    from nlp.ui.runs import runs_dir
+    from nlp.runs.app_runs import runs_dir
 
     dest = runs_dir() / name
     shutil.rmtree(dest, ignore_errors=True)
@@ -40,6 +40,6 @@ def copy_into_runs(run: Path, name: str) -> Path:
 
 def run_label(folder: Path) -> str:
     """What the app's run picker shows for a run in the runs folder."""
-    from nlp.ui.runs import list_runs
+    from nlp.runs.app_runs import list_runs
 
     return next(r.label for r in list_runs() if r.name == folder.name)

@@ -16,7 +16,8 @@ from app_support import APP, copy_into_runs, copy_run, sample_run  # noqa: F401 
 from conftest import SAMPLE, SAMPLE_PERSONAL_DATA
 from nlp.themes.edits import Edits
 from nlp.ui.filters import filter_comments
-from nlp.ui.runs import list_runs, load_run, runs_dir
+from nlp.runs.app_runs import list_runs, runs_dir
+from nlp.runs.store import load_run
 from nlp.ui.text import fmt_int
 
 pytestmark = pytest.mark.slow
@@ -207,7 +208,7 @@ def test_upload_xlsx_analyse_and_reuse(app, sample_run, tmp_path):  # noqa: F811
     """A real upload: every 4th sample row (436) as XLSX, analysed with a progress bar per stage, then reused."""
     from nlp.io import read_table
 
-    frame = read_table(__import__("nlp.ui.runs", fromlist=["SAMPLE_FILE"]).SAMPLE_FILE).iloc[::4]
+    frame = read_table(__import__("nlp.runs.app_runs", fromlist=["SAMPLE_FILE"]).SAMPLE_FILE).iloc[::4]
     buf = io.BytesIO()
     frame.to_excel(buf, index=False)
     data = buf.getvalue()
@@ -363,7 +364,7 @@ def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F81
     from nlp.analyze import tag
     from nlp.io import load_survey
     from nlp.runs.model_store import load_model
-    from nlp.ui.runs import SAMPLE_FILE
+    from nlp.runs.app_runs import SAMPLE_FILE
 
     survey = load_survey(SAMPLE_FILE, "Svar", "Svar-ID", ["Rolle"])
     tagged = tag(survey, load_model(folder / "model")).comments
@@ -425,6 +426,7 @@ def _shown_text(at) -> list[str]:
 
 
 def test_no_personal_data_from_the_sample_in_any_view_or_download(app, sample_run):  # noqa: F811
+    from nlp.report.workbook import summary_workbook
     from nlp.ui import exports
     from nlp.ui.editing import apply_edits
 
@@ -447,7 +449,7 @@ def test_no_personal_data_from_the_sample_in_any_view_or_download(app, sample_ru
     edited = apply_edits(run.comments, run.themes, Edits())
     tagged = exports.tagged_comments(edited, run.group_columns)
     shown.append(exports.table_bytes(tagged, ".csv").decode("utf-8-sig"))
-    workbook = pd.read_excel(io.BytesIO(exports.summary_workbook(edited, run.group_columns)), sheet_name=None)
+    workbook = pd.read_excel(io.BytesIO(summary_workbook(edited, run.group_columns)), sheet_name=None)
     shown += [sheet.to_csv() for sheet in workbook.values()]
     shown += [p.read_text(errors="ignore") for p in run.model_folder.rglob("*.json")]
 

@@ -19,10 +19,12 @@ from nlp.schema import ThemeInfo, theme_column
 from nlp.themes.edits import Edits, text_id
 from nlp.errors import InputError
 from nlp.io import load_survey
+from nlp.report.workbook import summary_workbook
 from nlp.ui import charts, editing, exports
-from nlp.ui.filters import EMPTY_GROUP, filter_comments, group_values, search_terms, text_matches
+from nlp.report.groups import EMPTY_GROUP, group_values
+from nlp.ui.filters import filter_comments, search_terms, text_matches
 from nlp.ui.messages import user_message
-from nlp.ui.stats import (
+from nlp.report.stats import (
     adjust, cochran_armitage_p, compare_groups, looks_like_rounds, trend_across_rounds, two_proportion_p,
 )
 from nlp.ui.text import fmt_int, fmt_p, fmt_pct, fmt_pp, md_escape, plot_escape
@@ -377,7 +379,7 @@ def test_tagged_comments_and_workbooks(tmp_path):
     csv = exports.table_bytes(table, ".csv")
     assert csv.startswith(b"\xef\xbb\xbf") and "tema 1: Samarbeid med IMDi".encode() in csv
 
-    book = openpyxl.load_workbook(io.BytesIO(exports.summary_workbook(edited, ["Rolle"], ["Omdøpt: x"])))
+    book = openpyxl.load_workbook(io.BytesIO(summary_workbook(edited, ["Rolle"], ["Omdøpt: x"])))
     assert book.sheetnames[:4] == ["Oversikt", "Temaer", "Sitater", "Etter Rolle"]
     assert "Endringer" in book.sheetnames
     temaer = pd.DataFrame(book["Temaer"].values)

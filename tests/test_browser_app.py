@@ -101,7 +101,7 @@ def _open_app(page, server) -> None:
 
 
 def _sample_folder() -> Path:
-    from nlp.ui.runs import SAMPLE_FILE, cached_run, run_key, sample_settings
+    from nlp.runs.app_runs import SAMPLE_FILE, cached_run, run_key, sample_settings
 
     folder = cached_run(run_key(SAMPLE_FILE.read_bytes(), SAMPLE_FILE.name, sample_settings()))
     assert folder is not None, "the app should have stored the sample run"
@@ -109,7 +109,7 @@ def _sample_folder() -> Path:
 
 
 def test_sample_data_theme_quotes_in_chromium(page, server, tmp_path):
-    from nlp.ui.runs import load_run
+    from nlp.runs.store import load_run
 
     _open_app(page, server)
     run = load_run(_sample_folder())
@@ -135,7 +135,7 @@ def test_sample_data_theme_quotes_in_chromium(page, server, tmp_path):
 
 def test_html_in_comments_shows_as_text_in_chromium(page, server, tmp_path):
     """A comment with <script>, an <img> handler and markdown links renders literally and runs nothing."""
-    from nlp.ui.runs import load_run
+    from nlp.runs.store import load_run
 
     _open_app(page, server)
     folder = copy_into_runs(_sample_folder(), f"kopi-{tmp_path.name}")
@@ -160,7 +160,7 @@ def test_html_in_comments_shows_as_text_in_chromium(page, server, tmp_path):
 
 
 def test_clicking_a_theme_in_the_overview_opens_it(page, server):
-    from nlp.ui.runs import load_run
+    from nlp.runs.store import load_run
 
     _open_app(page, server)
     run = load_run(_sample_folder())
@@ -191,7 +191,7 @@ def _open_saved(page, folder: Path) -> None:
 
 def test_renamed_theme_shows_its_new_name_in_chromium(page, server, tmp_path):
     """After a rename the heading, the theme picker and the saved model all carry the new name."""
-    from nlp.ui.runs import load_run, read_edits
+    from nlp.runs.store import load_run, read_edits
 
     _open_app(page, server)
     folder = copy_into_runs(_sample_folder(), f"kopi-{tmp_path.name}")

@@ -82,9 +82,9 @@ def test_topics_have_labels_keywords_and_distinct_quotes(run):
     for col in ("sentiment_positive", "sentiment_negative", "sentiment_neutral", "sentiment_mixed"):
         assert col in topics.columns
     sheets = pd.read_excel(run / "summary.xlsx", sheet_name=None)
-    assert {"Oversikt", "Temaer", "Sentiment per tema"} <= set(sheets)
-    assert any(name.startswith("Etter Rolle") for name in sheets)
-    assert {"ci_low", "ci_high"} <= set(sheets["Temaer"].columns)
+    # the same workbook as the app's download (nlp.report.workbook)
+    assert {"Oversikt", "Temaer", "Sitater", "Etter Rolle", "Utvikling År"} <= set(sheets)
+    assert {"95 % KI nedre", "95 % KI øvre", "Positiv", "Negativ", "Blandet"} <= set(sheets["Temaer"].columns)
 
 
 def test_model_folder_is_safe_and_described(run):

@@ -26,7 +26,7 @@ from nlp.themes.edits import Edits
 from nlp.errors import FritekstError, OutputError
 from nlp.io import read_table, write_table
 from nlp.runs.out_paths import check_run_folder, check_table_file, staged_folder
-from nlp.runs.store import PREVIOUS_EDITS, read_run, write_analysis
+from nlp.runs.store import PREVIOUS_EDITS, load_run, write_analysis
 from nlp.report.safe_cells import FORMULA_START, escape_cell, neutralise_frame, unescape_cell
 from nlp.themes.model import ThemeModel
 
@@ -159,6 +159,7 @@ def make_analysis(model: ThemeModel, label: str = "=1+1") -> Analysis:
         "topic_label": [labels.get(t, "Ikke svar") for t in topic],
         "topic_score": 0.5,
         "sentiment": "neutral",
+        "redacted": False,
         "=Rolle": ["@leder", "-saksbehandler", "+x"] * (n // 3) + ["=y"] * (n % 3),
     })
     for t in ids:
@@ -177,12 +178,14 @@ def test_analyze_outputs_are_formula_safe_and_read_back_exactly(tmp_path, fitted
     rows = assert_csv_safe(out / "topics.csv")
     assert rows[1][1] == "'=1+1" and rows[1][2] == "'-ord, @ord"
     assert pd.read_parquet(out / "comments.parquet")["text"].tolist()[: len(FORMULAS)] == FORMULAS
-    comments, themes, _ = read_run(out)  # the app shows the labels as the analysis made them
+    run = load_run(out)
+    comments, themes = run.comments, run.themes  # the app shows the labels as the analysis made them
     assert themes[0].label == "=1+1" and themes[0].keywords == ["-ord", "@ord"]
     assert comments["topic_label"].tolist() == analysis.comments["topic_label"].tolist()
 
 
 def test_app_downloads_are_formula_safe(fitted):
+    from nlp.report.workbook import summary_workbook
     from nlp.ui import editing, exports
 
     analysis = make_analysis(fitted)
@@ -192,7 +195,7 @@ def test_app_downloads_are_formula_safe(fitted):
     assert "'=1+1" in assert_xlsx_safe(exports.table_bytes(table, ".xlsx"))
     rows = assert_csv_safe(exports.table_bytes(table, ".csv"))
     assert rows[1][1] == "'=1+1" and "'=Rolle" in rows[0]
-    book = exports.summary_workbook(edited, ["=Rolle"], ["=endring"])
+    book = summary_workbook(edited, ["=Rolle"], ["=endring"])
     texts = assert_xlsx_safe(book)
     assert {"'=1+1", "'@leder", "'=endring"} <= set(texts)
 
@@ -210,7 +213,7 @@ def test_force_replaces_a_run_and_keeps_the_previous_edits(tmp_path, fitted):
     write_analysis(make_analysis(fitted, "ny"), out, [], force=True)
     assert json.loads((out / PREVIOUS_EDITS).read_text()) == edits
     assert json.loads((out / "model" / "edits.json").read_text()) == Edits().to_dict()
-    assert read_run(out)[1][0].label == "ny"
+    assert load_run(out).themes[0].label == "ny"
     write_analysis(make_analysis(fitted, "nyere"), out, [], force=True)  # no new edits: the old ones stay
     assert json.loads((out / PREVIOUS_EDITS).read_text()) == edits
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # no staging or old folders left

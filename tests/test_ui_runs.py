@@ -12,7 +12,7 @@ import pytest
 from nlp.themes.edits import Edits
 from nlp.errors import InputError
 from nlp.ui.messages import user_message
-from nlp.ui.runs import (
+from nlp.runs.app_runs import (
     RUNS_ENV, OutsideRunsFolder, confine, list_runs, open_saved_run, runs_dir, save_run_edits,
 )
 from nlp.ui.uploads import (
@@ -147,7 +147,7 @@ def test_uploads_over_the_limits_are_refused_in_norwegian():
 
 def test_engine_stamp_covers_resources_but_not_the_app(monkeypatch, tmp_path):
     """A retrained non-answer model (nlp/resources) is a new engine: stored runs are not reused."""
-    from nlp.ui import runs
+    from nlp.runs import app_runs as runs
 
     engine = tmp_path / "nlp"
     (engine / "resources").mkdir(parents=True)

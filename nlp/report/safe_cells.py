@@ -11,7 +11,7 @@ machine-readable output and spreadsheet programs do not open it. Sheet names are
 are never evaluated (Excel also forbids a leading ``'`` in them), so they are left as they are.
 
 The escape is reversible: text that already starts with quotes followed by a trigger character
-gets one more quote, so :func:`unescape_cell` gives back exactly the original (``read_run``
+gets one more quote, so :func:`unescape_cell` gives back exactly the original (``load_run``
 uses it for the theme labels in ``topics.csv``).
 """
 

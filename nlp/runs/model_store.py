@@ -40,7 +40,7 @@ import numpy as np
 from nlp import __version__
 from nlp.themes.edits import Edits
 from nlp.errors import ModelError
-from nlp.themes.model import HEAD_FILE, ThemeModel
+from nlp.themes.model import HEAD_FILE, THEMES_FILE, ThemeModel
 from nlp.versions import library_versions
 
 FORMAT = 2
@@ -202,6 +202,17 @@ def load_model(folder: str | Path) -> SavedModel:
                          f"encoder gives {dim}). {_REFIT}")
     edits = _load_edits(folder / EDITS, [t.id for t in model.themes_], name)
     return SavedModel(model, meta, edits)
+
+
+def load_edits(folder: str | Path) -> Edits:
+    """Only the edits of a model folder (the app rereads them often), checked against its themes."""
+    folder = Path(folder)
+    doc = _read_json(folder / THEMES_FILE, str(folder))
+    try:
+        ids = [int(t["id"]) for t in doc["themes"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{folder}: model is damaged ({THEMES_FILE}: {exc})") from None
+    return _load_edits(folder / EDITS, ids, str(folder))
 
 
 def _load_edits(path: Path, theme_ids: list[int], name: str) -> Edits:

@@ -1,26 +1,33 @@
-"""Writing an analysis to disk, and reading a saved run back (for the app).
+"""A run folder, written by `fritekst analyze` and by the app, and read back by the app: one store.
 
-Every CSV/XLSX cell is formula-safe (`nlp.report.safe_cells`); a run folder is written beside its
-target and moved into place when complete (`nlp.runs.out_paths.staged_folder`).
+A run folder holds comments.parquet (and .xlsx), topics.csv, summary.xlsx, model/ (`model_store`)
+and, for the app's runs, run.json. Every CSV/XLSX cell is formula-safe (`nlp.report.safe_cells`);
+a run folder is written beside its target and moved into place when complete
+(`nlp.runs.out_paths.staged_folder`). Only Parquet, CSV and JSON are read back, never pickle.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from nlp.schema import Analysis, OUTLIER, TOPIC_ID, ThemeInfo
 from nlp.errors import InputError
 from nlp.io import write_table
-from nlp.runs.model_store import load_model, save_model
+from nlp.report.safe_cells import unescape_cell
+from nlp.report.stats import sentiment_by_theme
+from nlp.report.workbook import write_summary
+from nlp.runs.model_store import load_edits, load_model, save_model
 from nlp.runs.out_paths import staged_folder
-from nlp.report.safe_cells import XLSX_OPTIONS, neutralise_frame, unescape_cell
+from nlp.schema import TOPIC_ID, Analysis, Edited, ThemeInfo
+from nlp.themes.edits import Edits
 
 #: in a run folder replaced with --force: the analyst's edits to the previous run's themes
 PREVIOUS_EDITS = "edits.previous.json"
-from nlp.report.shares import sentiment_by_theme, theme_shares
+#: the app's record of the file and settings a run was computed from
+RUN_INFO = "run.json"
 
 
 def topics_table(analysis: Analysis) -> pd.DataFrame:
@@ -38,38 +45,6 @@ def topics_table(analysis: Analysis) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summary_sheets(analysis: Analysis, group_columns: list[str]) -> dict[str, pd.DataFrame]:
-    c = analysis.comments
-    overview = pd.DataFrame([
-        {"mål": "kommentarer", "antall": len(c)},
-        {"mål": "ikke svar", "antall": int(c["is_nonanswer"].sum())},
-        {"mål": "duplikater", "antall": int(c["is_duplicate"].sum())},
-        {"mål": "uten tema", "antall": int((c[TOPIC_ID] == OUTLIER).sum())},
-        {"mål": "temaer", "antall": len(analysis.themes)},
-    ])
-    sheets = {"Oversikt": overview, "Temaer": theme_shares(c), "Sentiment per tema": sentiment_by_theme(c)}
-    for col in group_columns:
-        sheets[sheet_name(f"Etter {col}", sheets)] = theme_shares(c, col)
-    return sheets
-
-
-def sheet_name(name: str, existing: dict) -> str:
-    """Excel sheet names: at most 31 characters, no []:*?/\\ , unique."""
-    for ch in "[]:*?/\\":
-        name = name.replace(ch, " ")
-    base, i = name[:31], 2
-    while base in existing:
-        suffix = f" {i}"
-        base, i = name[: 31 - len(suffix)] + suffix, i + 1
-    return base
-
-
-def write_summary(analysis: Analysis, path: Path, group_columns: list[str]) -> None:
-    with pd.ExcelWriter(path, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
-        for name, frame in summary_sheets(analysis, group_columns).items():
-            neutralise_frame(frame).to_excel(writer, sheet_name=name, index=False)
-
-
 def write_analysis(analysis: Analysis, out_dir: str | Path, group_columns: list[str], force: bool = False) -> Path:
     """Write a run folder atomically. A non-empty ``out_dir`` needs ``force`` and must hold a run.
 
@@ -81,7 +56,7 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, group_columns: list[
         write_table(analysis.comments, stage / "comments.parquet")
         write_table(analysis.comments, stage / "comments.xlsx")
         write_table(topics_table(analysis), stage / "topics.csv")
-        write_summary(analysis, stage / "summary.xlsx", group_columns)
+        write_summary(Edited(analysis.comments, analysis.themes), stage / "summary.xlsx", group_columns)
         save_model(stage / "model", analysis.model, analysis.metadata, analysis.edits)
         _keep_previous_edits(out, stage)
     return out
@@ -110,18 +85,72 @@ def write_tagged(analysis: Analysis, path: str | Path) -> Path:
     return path
 
 
-def read_run(out_dir: str | Path) -> tuple[pd.DataFrame, list[ThemeInfo], dict]:
-    """A saved `analyze` folder as (comments, themes, metadata); parquet and JSON only."""
-    out = Path(out_dir)
+def read_edits(folder: str | Path) -> Edits:
+    """The analyst's edits saved with a run's model, checked against its themes (none if absent)."""
+    return load_edits(Path(folder) / "model")
+
+
+@dataclass
+class RunData:
+    """A run as the app uses it: the comments and themes as fitted (before analyst edits)."""
+
+    folder: Path
+    comments: pd.DataFrame
+    themes: list[ThemeInfo]
+    metadata: dict
+    edits: Edits
+    source: str
+    group_columns: list[str]
+    has_original: bool = False
+    info: dict = field(default_factory=dict)
+
+    @property
+    def model_folder(self) -> Path:
+        return self.folder / "model"
+
+
+def load_run(folder: str | Path) -> RunData:
+    """Read an `analyze` output folder (or an app run); raises InputError/ModelError if it is not one."""
+    folder = Path(folder).expanduser()
     for name in ("comments.parquet", "topics.csv", "model"):
-        if not (out / name).exists():
-            raise InputError(f"{out}: not an analyze output folder ({name} is missing)")
-    saved = load_model(out / "model")
-    comments = pd.read_parquet(out / "comments.parquet")
-    topics = pd.read_csv(out / "topics.csv", dtype=str, keep_default_na=False).map(unescape_cell)
-    themes = [
+        if not (folder / name).exists():
+            raise InputError(f"{folder}: not an analyze output folder ({name} is missing)")
+    saved = load_model(folder / "model")
+    metadata, edits = saved.metadata, saved.edits
+    comments = pd.read_parquet(folder / "comments.parquet")
+    themes = _read_topics(folder / "topics.csv")
+    info: dict = {}
+    if (folder / RUN_INFO).is_file():
+        try:
+            info = json.loads((folder / RUN_INFO).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            info = {}
+    inp = metadata.get("input") or {}
+    groups = [g for g in (info.get("group_columns") or inp.get("group_columns") or []) if g in comments.columns]
+    source = str(info.get("source") or inp.get("source") or folder.name)
+    comments = _with_fitted_topics(comments)
+    return RunData(folder=folder, comments=comments, themes=themes, metadata=metadata, edits=edits,
+                   source=source, group_columns=groups, has_original="original_text" in comments.columns,
+                   info=info)
+
+
+def _read_topics(path: Path) -> list[ThemeInfo]:
+    topics = pd.read_csv(path, dtype=str, keep_default_na=False).map(unescape_cell)
+    return [
         ThemeInfo(int(r.topic_id), str(r.label), [k for k in str(r.keywords).split(", ") if k], int(r.size),
                   float(r.share), json.loads(r.quote_ids or "[]"), r.codebook_id or None)
         for r in topics.itertuples()
     ]
-    return comments, themes, saved.metadata
+
+
+def _with_fitted_topics(comments: pd.DataFrame) -> pd.DataFrame:
+    """Comments as the model assigned them, before any edits.
+
+    `analyze` writes comments.parquet with no edits, and the app never rewrites it (edits live
+    in model/edits.json), so the stored topic ids are the model's own. `fitted_topic_id` keeps
+    them while the app applies edits on top.
+    """
+    comments = comments.copy()
+    comments["fitted_topic_id"] = comments[TOPIC_ID].astype(int)
+    return comments
+

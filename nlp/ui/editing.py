@@ -7,13 +7,13 @@ an earlier log. The same log is saved in the run's model folder, where `fritekst
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from nlp.schema import NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, ThemeInfo, theme_column
+from nlp.schema import NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, Edited, ThemeInfo, theme_column
 from nlp.themes.edits import Edits, text_id
 
 MAX_KEYWORDS = 10
@@ -23,28 +23,6 @@ MAX_QUOTES = 5
 class EditError(ValueError):
     """An edit that cannot be made; the message is Norwegian and shown to the analyst."""
 
-
-@dataclass
-class Edited:
-    """The run after edits: comments with current topic ids, labels and 0/1 theme columns."""
-
-    comments: pd.DataFrame
-    themes: list[ThemeInfo]
-
-    def theme(self, theme_id: int) -> ThemeInfo | None:
-        return next((t for t in self.themes if t.id == theme_id), None)
-
-    def label_of(self, theme_id: int) -> str:
-        if theme_id == OUTLIER:
-            return OUTLIER_LABEL
-        if theme_id == NONANSWER:
-            return NONANSWER_LABEL
-        t = self.theme(theme_id)
-        return t.label if t else OUTLIER_LABEL
-
-    @property
-    def theme_columns(self) -> list[str]:
-        return [theme_column(t.id, t.label) for t in self.themes]
 
 
 def copy_edits(edits: Edits) -> Edits:

@@ -12,8 +12,8 @@ import html
 import math
 import re
 
-SENTIMENTS = ("positive", "neutral", "mixed", "negative")
-SENTIMENT_NB = {"positive": "Positiv", "neutral": "Nøytral", "mixed": "Blandet", "negative": "Negativ"}
+from nlp.schema import SENTIMENT_NB
+
 SENTIMENT_COLOURS = {"positive": "#2E8540", "neutral": "#A7A9AC", "mixed": "#E3A21A", "negative": "#C0392B"}
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character

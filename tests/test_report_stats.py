@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from nlp.report.shares import sentiment_by_theme, theme_shares, wilson_interval
+from nlp.report.stats import sentiment_by_theme, wilson_interval
 
 
 def test_wilson_interval_known_values():
@@ -11,15 +11,11 @@ def test_wilson_interval_known_values():
     assert abs(hi[2] - 1) < 1e-12
 
 
-def test_shares_exclude_nonanswers_and_split_by_group():
+def test_sentiment_counts_and_shares_per_theme():
     c = pd.DataFrame({
         "topic_id": [0, 0, 1, -2, 1], "topic_label": ["A", "A", "B", "Ikke svar", "B"],
         "is_nonanswer": [False, False, False, True, False], "rolle": ["x", "y", "x", "x", "y"],
         "sentiment": ["positive", "negative", "neutral", "neutral", "mixed"],
     })
-    overall = theme_shares(c)
-    assert overall.set_index("topic_id")["share"].to_dict() == {0: 0.5, 1: 0.5}
-    by = theme_shares(c, "rolle")
-    assert set(by["rolle"]) == {"x", "y"} and (by.groupby("rolle")["share"].sum() == 1).all()
     s = sentiment_by_theme(c).set_index("topic_id")
     assert s.loc[0, "positive"] == 1 and s.loc[1, "mixed"] == 1 and s.loc[0, "share_negative"] == 0.5

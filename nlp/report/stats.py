@@ -1,7 +1,7 @@
 """Comparing theme shares between groups and across rounds, with 95% intervals and honest tests.
 
 Shares are of substantive comments (non-answers are left out of the denominator), as in
-`nlp.report.shares`. Each group is tested against the rest of the comments (two-proportion z-test,
+`nlp.report.stats`. Each group is tested against the rest of the comments (two-proportion z-test,
 or Fisher's exact test when an expected count is below 5); across rounds the trend is tested
 with the Cochran–Armitage test and the first and last rounds are compared directly. With many
 themes and groups some differences look significant by chance, so p-values are adjusted for
@@ -17,12 +17,38 @@ import numpy as np
 import pandas as pd
 from scipy.stats import fisher_exact, norm
 
-from nlp.report.shares import wilson_interval
-from nlp.ui.filters import group_series, sort_values
+from nlp.report.groups import group_series, sort_values
 from nlp.schema import TOPIC_ID
 
 ALPHA = 0.05
+Z95 = float(norm.ppf(0.975))
 CORRECTIONS = {"fdr_bh": "Benjamini–Hochberg", "holm": "Holm"}
+
+
+def wilson_interval(k: np.ndarray | int, n: np.ndarray | int, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval: sensible for small groups and shares near 0 or 1."""
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = np.where(n > 0, k / n, 0.0)
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    lo = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
+    hi = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
+    return lo, hi
+
+
+def sentiment_by_theme(comments: pd.DataFrame) -> pd.DataFrame:
+    """Count and share of each sentiment within each theme (substantive comments)."""
+    sub = comments[~comments["is_nonanswer"]]
+    table = pd.crosstab([sub[TOPIC_ID], sub["topic_label"]], sub["sentiment"])
+    for col in ("positive", "negative", "neutral", "mixed"):
+        if col not in table:
+            table[col] = 0
+    table = table[["positive", "negative", "neutral", "mixed"]]
+    shares = table.div(table.sum(axis=1), axis=0).add_prefix("share_")
+    return pd.concat([table, shares], axis=1).reset_index()
 
 
 def two_proportion_p(k1: int, n1: int, k2: int, n2: int) -> float:

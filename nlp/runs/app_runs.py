@@ -20,23 +20,20 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
-
 from nlp import __version__
-from nlp.schema import TOPIC_ID, ThemeInfo
 from nlp.themes.edits import Edits
 from nlp.errors import InputError
 from nlp.paths import PROJECT_ROOT, cache_dir, models_dir
 from nlp.progress import Progress, silent
+from nlp.runs.store import RUN_INFO
 
 SAMPLE_FILE = PROJECT_ROOT / "data" / "kommuneundersokelse_2019_2021.csv"
 SAMPLE_CODEBOOK = PROJECT_ROOT / "data" / "codebook.yaml"
-RUN_INFO = "run.json"
 _ENGINE_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -276,71 +273,3 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
                 shutil.rmtree(target, ignore_errors=True)
                 os.replace(staging, target)
     return target
-
-
-def read_edits(folder: str | Path) -> Edits:
-    """The analyst's edits saved with a run's model (JSON), or none."""
-    path = Path(folder) / "model" / "edits.json"
-    try:
-        return Edits.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except FileNotFoundError:
-        return Edits()
-    except (OSError, ValueError, TypeError, AttributeError) as exc:
-        from nlp.errors import ModelError
-
-        raise ModelError(f"{path}: model is damaged (edits.json: {exc})") from None
-
-
-@dataclass
-class RunData:
-    """A run as the app uses it: the comments and themes as fitted (before analyst edits)."""
-
-    folder: Path
-    comments: pd.DataFrame
-    themes: list[ThemeInfo]
-    metadata: dict
-    edits: Edits
-    source: str
-    group_columns: list[str]
-    has_original: bool = False
-    info: dict = field(default_factory=dict)
-
-    @property
-    def model_folder(self) -> Path:
-        return self.folder / "model"
-
-
-def load_run(folder: str | Path) -> RunData:
-    """Read an `analyze` output folder (or an app run); raises InputError/ModelError if it is not one."""
-    from nlp.runs.model_store import load_model
-    from nlp.runs.store import read_run
-
-    folder = Path(folder).expanduser()
-    comments, themes, metadata = read_run(folder)
-    edits = load_model(folder / "model").edits
-    info: dict = {}
-    if (folder / RUN_INFO).is_file():
-        try:
-            info = json.loads((folder / RUN_INFO).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            info = {}
-    inp = metadata.get("input") or {}
-    groups = [g for g in (info.get("group_columns") or inp.get("group_columns") or []) if g in comments.columns]
-    source = str(info.get("source") or inp.get("source") or folder.name)
-    comments = _with_fitted_topics(comments)
-    return RunData(folder=folder, comments=comments, themes=themes, metadata=metadata, edits=edits,
-                   source=source, group_columns=groups, has_original="original_text" in comments.columns,
-                   info=info)
-
-
-def _with_fitted_topics(comments: pd.DataFrame) -> pd.DataFrame:
-    """Comments as the model assigned them, before any edits.
-
-    `analyze` writes comments.parquet with no edits, and the app never rewrites it (edits live
-    in model/edits.json), so the stored topic ids are the model's own. `fitted_topic_id` keeps
-    them while the app applies edits on top.
-    """
-    comments = comments.copy()
-    comments["fitted_topic_id"] = comments[TOPIC_ID].astype(int)
-    return comments
-
