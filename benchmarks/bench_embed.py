@@ -94,7 +94,7 @@ def _threads(engine: str) -> int:
 def texts(data: Path, n_norec: int) -> list[str]:
     import pandas as pd
 
-    from nlp.clean.text import clean
+    from nlp.clean import clean
     from norec_sample import norec_sentences
 
     sample = pd.read_csv(SAMPLE, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)["Svar"]

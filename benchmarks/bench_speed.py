@@ -105,7 +105,7 @@ def write_norec(sentences: list[str], groups: list[dict[str, str]], path: Path) 
 
 def worker_embed(path: str, engine: str | None = None) -> dict:
     """Only embed the file's distinct substantive comments, no cache: the irreducible cost."""
-    from nlp.clean.text import clean
+    from nlp.clean import clean
     from nlp.embed.encoders import embed, get_encoder
     from nlp.io import load_survey
 

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlp.analyze import embed_codebook  # noqa: E402
-from nlp.clean.text import clean  # noqa: E402
+from nlp.clean import clean  # noqa: E402
 from nlp.themes.codebook import load_codebook  # noqa: E402
 from nlp.embed.encoders import EmbeddingCache, embed, get_encoder  # noqa: E402
 from nlp.io import read_table  # noqa: E402

@@ -4,7 +4,7 @@ the non-answer check set.
     .venv/bin/python benchmarks/eval_clean.py [--data data] [--errors] [--write]
 
 Reads the survey and its gold file through nlp.io (so the reader is exercised too), runs
-nlp.clean.text.clean on the answers and compares ``is_nonanswer`` with ``tema == "ikke_svar"`` and
+nlp.clean.clean on the answers and compares ``is_nonanswer`` with ``tema == "ikke_svar"`` and
 ``variety`` with ``målform``. Then scores `data/nonanswer_check.csv` (hand-written, never
 used to tune) with the stock-phrase rules alone and with rules + learned model, also on the
 check texts that occur nowhere in the tuning material. Prints one JSON object; ``--write``
@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from results import write_section  # noqa: E402
-from nlp.clean.text import _key, clean, is_stock_nonanswer, normalize  # noqa: E402
+from nlp.clean import clean, is_stock_nonanswer, normalize  # noqa: E402
+from nlp.clean.nonanswer import phrase_key  # noqa: E402
 from nlp.io import load_survey, read_table  # noqa: E402
 from nlp.clean.nonanswer_model import load_model  # noqa: E402
 
@@ -41,7 +42,7 @@ def _tuning_keys() -> set[str]:
     from training.nonanswer import build
 
     texts = build()[0]
-    return {_key(normalize(t)) for t in texts}
+    return {phrase_key(normalize(t)) for t in texts}
 
 
 def check_set(path: Path, errors: bool = False) -> dict:
@@ -57,7 +58,7 @@ def check_set(path: Path, errors: bool = False) -> dict:
         "all": [True] * len(rows),
         "nb": [r["variety"] == "nb" for r in rows],
         "nn": [r["variety"] == "nn" for r in rows],
-        "not_in_tuning_material": [_key(normalize(t)) not in tuned for t in texts],
+        "not_in_tuning_material": [phrase_key(normalize(t)) not in tuned for t in texts],
     }
     report = {"file": str(path), "nonanswers": sum(truth), "answers": len(truth) - sum(truth),
               "errors_rules_and_model": [{"text": t, "gold": int(g)} for t, b, g in zip(texts, both, truth)
@@ -94,8 +95,8 @@ def _markdown(report: dict, sample: dict, norec: dict | None) -> str:
         "`.venv/bin/python benchmarks/eval_clean.py --write` on `data/nonanswer_check.csv` "
         f"({report['nonanswers']} non-answers, {report['answers']} short real answers, Bokmål and "
         "Nynorsk, written by hand before the learned model existed and never used to tune; see "
-        "`data/README.md`). Rules only is `nlp.clean.text.is_stock_nonanswer`; rules + model is "
-        "`nlp.clean.text.clean` (the stock phrases, or `nlp/resources/nonanswer_model.json`). "
+        "`data/README.md`). Rules only is `nlp.clean.is_stock_nonanswer`; rules + model is "
+        "`nlp.clean.clean` (the stock phrases, or `nlp/resources/nonanswer_model.json`). "
         "Targets: precision >= 0.97, recall >= 0.95.",
         "",
         "| subset | rows | non-answers | rules only P / R | rules + model P / R |",

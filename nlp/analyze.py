@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from nlp.clean.text import Cleaned, clean
+from nlp.clean import Cleaned, clean
 from nlp.themes.codebook import Codebook
 from nlp.themes.edits import Edits
 from nlp.embed.encoders import EmbeddingCache, embed, get_encoder

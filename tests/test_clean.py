@@ -7,9 +7,10 @@ import math
 
 import pytest
 
-from nlp.clean.text import (
-    Cleaned, _key, clean, detect_variety, is_nonanswer, is_stock_nonanswer, normalize,
+from nlp.clean import (
+    Cleaned, clean, detect_variety, is_nonanswer, is_stock_nonanswer, normalize,
 )
+from nlp.clean.nonanswer import phrase_key
 from nlp.clean.nonanswer_model import MODEL_PATH, load_model
 
 # ----------------------------------------------------------------- normalize
@@ -174,7 +175,7 @@ def test_nonanswer_model_is_plain_json_and_sees_only_short_texts():
     assert not model.is_nonanswer([])
     assert not model.is_nonanswer(["usikker"])  # one word: left to the rules
     assert not model.is_nonanswer(["vet", "ikke"] * model.max_words)  # too long
-    assert model.is_nonanswer(_key("Har ikke satt meg godt nok inn i dette").split())
+    assert model.is_nonanswer(phrase_key("Har ikke satt meg godt nok inn i dette").split())
     # a bare "ok" / "greit" / "bra" stays a (weak) answer, whatever the model says
     assert not is_nonanswer("Greit!") and not is_nonanswer("OK")
 

@@ -37,7 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.clean.text import _key, is_stock_nonanswer, normalize, stock_phrase_words
+from nlp.clean import is_stock_nonanswer, normalize, stock_phrase_words
+from nlp.clean.nonanswer import phrase_key
 from nlp.clean.nonanswer_model import MODEL_PATH, NonanswerModel, features
 from nlp.themes.stopwords import FUNCTION_WORDS
 from training.nonanswer_templates import generate
@@ -83,9 +84,9 @@ def read_pools(path: Path = POOLS) -> tuple[list[str], list[tuple[str, str]]]:
                 continue
             text = normalize(entry["text"])
             first = _SENTENCE_END.split(text)[0]
-            if len(_key(text).split()) <= MAX_WORDS:
+            if len(phrase_key(text).split()) <= MAX_WORDS:
                 sentences.append((text, entry["variety"]))
-            if first != text and 3 <= len(_key(first).split()) <= MAX_WORDS \
+            if first != text and 3 <= len(phrase_key(first).split()) <= MAX_WORDS \
                     and not is_stock_nonanswer(first):
                 sentences.append((first, entry["variety"]))
     return nonanswers, sorted(set(sentences))
@@ -107,7 +108,7 @@ def read_norec(data: Path = DEFAULT_DATA) -> list[str]:
     """NoReC_sentence train sentences with an opinion, of 2 to MAX_WORDS words, not stock phrases."""
     norec = load_norec_sentence(Path(data), "train")
     return sorted({t for t, label in zip((normalize(x) for x in norec.texts), norec.labels)
-                   if label != "neutral" and 2 <= len(_key(t).split()) <= MAX_WORDS
+                   if label != "neutral" and 2 <= len(phrase_key(t).split()) <= MAX_WORDS
                    and not is_stock_nonanswer(t)})
 
 
@@ -164,7 +165,7 @@ def known_words() -> frozenset[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    key = _key(normalize(text))
+    key = phrase_key(normalize(text))
     return key.split(" ") if key else []
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from nlp.clean.text import is_nonanswer, normalize
+from nlp.clean import is_nonanswer, normalize
 from nlp.sentiment.model import LABELS4
 from nlp.sentiment.features import Lexicon, detokenize
 

@@ -1,6 +1,6 @@
 """The learned half of the non-answer detector: logistic regression on the shape of a text.
 
-The stock-phrase rules in `nlp.clean.text` know the forms they were written for; this model knows
+The stock-phrase rules in `nlp.clean` know the forms they were written for; this model knows
 the *shape* of a non-answer ("Har for liten innsikt i dette", "Det må leder for
 introduksjonsprogrammet svare på") from a hand-written tuning set (`data/nonanswer_train.csv`,
 with made-up texts and the sample pools; see `training/nonanswer.py`): word and character
@@ -38,7 +38,7 @@ def _bucket(n: int, edges: tuple[int, ...]) -> str:
 
 def features(tokens: list[str], known_words: frozenset[str],
              in_nonanswers: Callable[[str], bool]) -> dict[str, float]:
-    """Binary features of a text given as casefolded words (`nlp.clean.text._key(...).split()`).
+    """Binary features of a text given as casefolded words (`nlp.clean.nonanswer.phrase_key(...).split()`).
 
     ``known_words`` are the words that carry no content of their own (function words and the
     words of the stock phrases); every other word of three letters or more counts as content.

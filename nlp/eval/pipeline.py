@@ -112,7 +112,7 @@ def evaluate_file(path: str | Path, model: str | None = None, per_doc: int = 10,
     if not has_variety_heads(nlp):
         varieties = [None] * len(texts)
     elif variety == "auto":
-        from nlp.clean.text import detect_variety
+        from nlp.clean import detect_variety
 
         varieties = [detect_variety(t) for t in texts]
     else:

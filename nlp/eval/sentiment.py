@@ -124,7 +124,7 @@ def score(gold: Sequence[str], result: SentimentResult) -> dict:
 
 def prepare(texts: Sequence[str]) -> tuple[list[str], list[bool]]:
     """The analyzer's cleaning (normalise, flag non-answers) plus detokenisation of corpus text."""
-    from nlp.clean.text import is_nonanswer, normalize
+    from nlp.clean import is_nonanswer, normalize
     from nlp.sentiment.features import detokenize
 
     cleaned = [detokenize(normalize(t)) for t in texts]

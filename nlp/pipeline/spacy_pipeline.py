@@ -297,7 +297,7 @@ def annotate(
     """Annotate texts (deduplicated; cached only in an explicit `cache`); one Annotation per text, in order.
 
     `varieties` ("nb"/"nn" per text) picks the Bokmål or Nynorsk heads of the bundled pipeline;
-    when None each text's variety is detected (`nlp.clean.text.detect_variety`). Pipelines without
+    when None each text's variety is detected (`nlp.clean.detect_variety`). Pipelines without
     per-variety heads ignore it. `on_step(done, total)` reports texts analysed (cache hits
     excluded), so the app and terminal can show a real bar for this slow stage.
     """
@@ -309,7 +309,7 @@ def annotate(
     pid = pipeline_id(nlp)
     if has_variety_heads(nlp):
         if varieties is None:
-            from nlp.clean.text import detect_variety
+            from nlp.clean import detect_variety
 
             varieties = [detect_variety(t) for t in texts]
         for v in set(varieties):

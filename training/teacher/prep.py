@@ -45,7 +45,7 @@ def has_inner_capital(words: list[str]) -> bool:
 def silver_sentences(norec: Path, nlp, per_variety: dict[str, int], seed: int) -> dict[str, list[list[str]]]:
     """NoReC sentences of 5-60 tokens by written variety; sentences with a capitalised word after
     the first (where names are) are kept, the others one time in four."""
-    from nlp.clean.text import detect_variety
+    from nlp.clean import detect_variety
 
     rng = random.Random(seed)
     with gzip.open(norec, "rt", encoding="utf-8") as f:
