@@ -7,14 +7,8 @@ import pytest
 
 from nlp.errors import InputError, ModelError
 from nlp.eval.sentiment import map_labels, normalize_label, read_labelled, score
-from nlp.sentiment.model import (
-    LABELS,
-    SentimentModel,
-    SentimentResult,
-    expected_calibration_error,
-    fit_temperature,
-    softmax,
-)
+from nlp.sentiment.calibration import expected_calibration_error, fit_temperature, softmax
+from nlp.sentiment.model import LABELS, SentimentModel, SentimentResult
 from nlp.sentiment.features import Lexicon, NgramConfig
 
 POS_WORDS = ["bra", "godt", "flott", "nyttig", "fornøyd", "utmerket"]

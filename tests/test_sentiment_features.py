@@ -3,8 +3,8 @@
 import numpy as np
 import scipy.sparse as sp
 
-from nlp.sentiment.model import NgramSpace
 from nlp.sentiment.features import (
+    NgramSpace,
     LEXICON_FEATURES,
     Lexicon,
     NgramConfig,

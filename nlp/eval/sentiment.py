@@ -19,7 +19,8 @@ from typing import Sequence
 import numpy as np
 
 from nlp.errors import InputError
-from nlp.sentiment.model import LABELS, LABELS4, MIXED, SentimentModel, SentimentResult, expected_calibration_error
+from nlp.sentiment.calibration import expected_calibration_error
+from nlp.sentiment.model import LABELS, LABELS4, MIXED, SentimentModel, SentimentResult
 
 #: Accepted spellings (casefolded, stripped) -> canonical label.
 LABEL_ALIASES = {

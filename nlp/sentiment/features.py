@@ -235,3 +235,40 @@ class TextFeaturizer:
         counts = sp.hstack([words, chars], format="csr", dtype=np.float32)
         lex = np.stack([lexicon_features(t, n, self.lexicon) for t, n in toks])
         return counts, lex
+
+
+class NgramSpace:
+    """TF-IDF over the hashed n-gram columns seen in training (sublinear tf, smooth idf, L2 rows).
+
+    Columns never seen in training are dropped before normalisation, like a vocabulary-based
+    TfidfVectorizer, so only the kept columns and their idf need saving.
+    """
+
+    def __init__(self, min_df: int = 2) -> None:
+        self.min_df = min_df
+
+    def fit(self, counts: sp.csr_matrix) -> "NgramSpace":
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self.index_ = np.flatnonzero(df >= self.min_df).astype(np.int64)
+        n = counts.shape[0]
+        self.idf_ = (np.log((1.0 + n) / (1.0 + df[self.index_])) + 1.0).astype(np.float32)
+        return self
+
+    def transform(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        x = counts[:, self.index_].tocsr().astype(np.float32)
+        x.data = 1.0 + np.log(x.data)
+        x = x @ sp.diags(self.idf_)
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
+
+
+def clause_pieces(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Sentences and contrastive clauses of every text, with the index of the text each came from."""
+    pieces: list[str] = []
+    owner: list[int] = []
+    for i, text in enumerate(texts):
+        parts = split_clauses(text)
+        pieces.extend(parts)
+        owner.extend([i] * len(parts))
+    return pieces, np.asarray(owner, dtype=np.int64)

@@ -36,12 +36,14 @@ import scipy.sparse as sp
 from nlp.errors import ModelError
 from nlp.paths import models_dir
 from nlp.versions import library_versions
+from nlp.sentiment.calibration import fit_lr, fit_temperature, sigmoid, softmax
 from nlp.sentiment.features import (
+    NgramSpace,
+    clause_pieces,
     LEXICON_FEATURES,
     Lexicon,
     NgramConfig,
     TextFeaturizer,
-    split_clauses,
 )
 
 LABELS = ("positive", "negative", "neutral")  # probability column order
@@ -72,84 +74,6 @@ class SentimentResult:
         return len(self.label)
 
 
-def softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-def fit_temperature(logits: np.ndarray, y: np.ndarray) -> float:
-    """Scalar temperature minimising the negative log-likelihood (Guo et al. 2017)."""
-    from scipy.optimize import minimize_scalar
-
-    idx = np.arange(len(y))
-
-    def nll(log_t: float) -> float:
-        z = logits / np.exp(log_t)
-        z = z - z.max(axis=1, keepdims=True)
-        return float(np.mean(np.log(np.exp(z).sum(axis=1)) - z[idx, y]))
-
-    res = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
-    return float(np.exp(res.x))
-
-
-def expected_calibration_error(proba: np.ndarray, y: np.ndarray, n_bins: int = 15) -> float:
-    """Top-label ECE with equal-width confidence bins."""
-    conf = proba.max(axis=1)
-    correct = (proba.argmax(axis=1) == y).astype(float)
-    bins = np.minimum((conf * n_bins).astype(int), n_bins - 1)
-    ece = 0.0
-    for b in range(n_bins):
-        m = bins == b
-        if m.any():
-            ece += m.mean() * abs(correct[m].mean() - conf[m].mean())
-    return float(ece)
-
-
-# ------------------------------------------------------------------------------------------------
-
-
-class NgramSpace:
-    """TF-IDF over the hashed n-gram columns seen in training (sublinear tf, smooth idf, L2 rows).
-
-    Columns never seen in training are dropped before normalisation, like a vocabulary-based
-    TfidfVectorizer, so only the kept columns and their idf need saving.
-    """
-
-    def __init__(self, min_df: int = 2) -> None:
-        self.min_df = min_df
-
-    def fit(self, counts: sp.csr_matrix) -> "NgramSpace":
-        df = np.bincount(counts.indices, minlength=counts.shape[1])
-        self.index_ = np.flatnonzero(df >= self.min_df).astype(np.int64)
-        n = counts.shape[0]
-        self.idf_ = (np.log((1.0 + n) / (1.0 + df[self.index_])) + 1.0).astype(np.float32)
-        return self
-
-    def transform(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        x = counts[:, self.index_].tocsr().astype(np.float32)
-        x.data = 1.0 + np.log(x.data)
-        x = x @ sp.diags(self.idf_)
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sp.csr_matrix(sp.diags(1.0 / norms) @ x, dtype=np.float32)
-
-
-def _clause_pieces(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-    """Sentences and contrastive clauses of every text, with the index of the text each came from."""
-    pieces: list[str] = []
-    owner: list[int] = []
-    for i, text in enumerate(texts):
-        parts = split_clauses(text)
-        pieces.extend(parts)
-        owner.extend([i] * len(parts))
-    return pieces, np.asarray(owner, dtype=np.int64)
-
-
 def _summarize(q: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros((n, 4), np.float32)
     if len(owner) == 0:
@@ -160,15 +84,6 @@ def _summarize(q: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
     out[:, 2] = np.bincount(owner, weights=q[:, _NEU], minlength=n) / np.maximum(n_parts, 1)
     out[:, 3] = (n_parts > 1).astype(np.float32)
     return out
-
-
-def _fit_lr(x, y, c: float, sample_weight=None, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=c, max_iter=5000, random_state=seed)
-    lr.fit(x, y, sample_weight=sample_weight)
-    # classes_ are 0..2 because y is encoded in LABELS order
-    return lr.coef_.astype(np.float32), lr.intercept_.astype(np.float32)
 
 
 class SentimentModel:
@@ -280,14 +195,14 @@ class SentimentModel:
         folds = GroupKFold(n_splits=self.cv_folds, shuffle=True, random_state=self.seed)
         for train_idx, test_idx in folds.split(np.zeros(n), groups=groups):
             tr = train_idx[three[train_idx]]
-            w, b = _fit_lr(xc[tr], y4[tr], self.C, weights[tr], self.seed)
+            w, b = fit_lr(xc[tr], y4[tr], self.C, weights[tr], self.seed)
             oof_comment[test_idx] = xc[test_idx] @ w.T + b
             self.ngram_space_ = NgramSpace(self.min_df).fit(counts[tr])
-            head = _fit_lr(self._clause_x(counts[tr], lex_z[tr]), y4[tr], self.clause_C, weights[tr], self.seed)
+            head = fit_lr(self._clause_x(counts[tr], lex_z[tr]), y4[tr], self.clause_C, weights[tr], self.seed)
             oof_clause[test_idx] = self._clause_x(counts[test_idx], lex_z[test_idx]) @ head[0].T + head[1]
             rows = test_idx[comment_level[test_idx]]
             if len(rows):
-                pieces, owner = _clause_pieces([texts[i] for i in rows])
+                pieces, owner = clause_pieces([texts[i] for i in rows])
                 piece_logits.append(self._clause_logits(pieces, head))
                 piece_owner.append(rows[owner])
 
@@ -301,9 +216,9 @@ class SentimentModel:
             summary = _summarize(q, owner, n)
 
         self.ngram_space_ = NgramSpace(self.min_df).fit(counts[three])
-        self.coef_, self.intercept_ = _fit_lr(xc[three], y3, self.C, weights[three], self.seed)
+        self.coef_, self.intercept_ = fit_lr(xc[three], y3, self.C, weights[three], self.seed)
         xs = self._clause_x(counts[three], lex_z[three])
-        self.clause_coef_, self.clause_intercept_ = _fit_lr(xs, y3, self.clause_C, weights[three], self.seed)
+        self.clause_coef_, self.clause_intercept_ = fit_lr(xs, y3, self.clause_C, weights[three], self.seed)
         self._fit_mixed(self.oof_proba_, summary, y4, comment_level)
         self.metadata_ = {}
         return self
@@ -371,7 +286,7 @@ class SentimentModel:
 
     def clause_summary(self, texts: Sequence[str]) -> np.ndarray:
         """Per comment: max clause p(pos), max clause p(neg), mean clause p(neutral), multi-clause flag."""
-        pieces, owner = _clause_pieces(texts)
+        pieces, owner = clause_pieces(texts)
         q = softmax(self._clause_logits(pieces) / self.clause_temperature_) if pieces else np.zeros((0, 3))
         return _summarize(q, owner, len(texts))
 
