@@ -395,7 +395,6 @@ def test_comment_text_with_html_and_markdown_stays_text(app, sample_run, tmp_pat
 
 def test_runs_with_original_text_say_so_and_show_it_only_on_request(app, sample_run, tmp_path):  # noqa: F811
     folder = copy_into_runs(sample_run, f"kopi-{tmp_path.name}")
-    run = load_run(folder)
     comments = pd.read_parquet(folder / "comments.parquet")
     comments.insert(1, "original_text", "ORIGINAL " + comments["text"])
     comments.to_parquet(folder / "comments.parquet", index=False)

@@ -411,3 +411,66 @@ def test_charts_escape_labels():
     assert heat.data[0].z[0][0] == pytest.approx(25.0)  # A: 1 of 4 substantive comments
     bars = charts.group_bars(cmp[cmp["topic_id"] == 1], "IMDi", "Rolle")
     assert list(bars.data[0].y) == pytest.approx([25.0, 100 / 3])
+
+
+# ------------------------------------------------------------------ the page's words (nlp.ui.page)
+
+
+def test_theme_choices_names_and_order():
+    from nlp.ui.page import theme_choices, theme_name, theme_order
+
+    comments, themes = _editable()
+    edited = editing.apply_edits(comments, themes, Edits())
+    assert theme_choices(edited) == [1, 2, 3, -1]
+    assert theme_order(edited) == [(1, "IMDi"), (2, "Tilskudd"), (3, "Norsk"), (-1, "Uten tema")]
+    assert theme_name(edited, 2) == "Tilskudd (2)"
+    assert theme_name(edited, 2, with_size=False) == "Tilskudd"
+    assert theme_name(edited, -1) == "Uten tema (1)" and theme_name(edited, -1, with_size=False) == "Uten tema"
+    assert theme_name(edited, 99) == "Uten tema"  # gone (merged away): the outlier label
+
+
+def test_run_caption_stage_progress_and_clicked_theme():
+    from nlp.ui.page import clicked_theme, run_caption, stage_progress
+
+    caption = run_caption("runde.xlsx", "2024-03-05T12:00:00+00:00", 1234, 7)
+    assert caption.startswith("runde.xlsx · 1\u00a0234 kommentarer · 7 temaer · analysert ")
+    assert re.search(r"analysert \d\d\.0[35]\.2024$", caption)
+    assert run_caption("x.csv", "", 3, 1) == "x.csv · 3 kommentarer · 1 temaer"
+    assert stage_progress("Temaer", 120, 500) == (0.24, "Temaer: 120 av 500")
+    assert stage_progress("Rensing", 0, 1) == (0.0, "Rensing: pågår")
+    assert stage_progress("Rensing", 5, 0) == (1.0, "Rensing: ferdig")
+    assert stage_progress("Sentiment", 9, 4) == (1.0, "Sentiment: ferdig")
+    assert clicked_theme([{"customdata": [1, 2]}, {"customdata": ["a", 0.5, 7]}]) == 7
+    assert clicked_theme([{}]) is None and clicked_theme([]) is None
+
+
+def test_overview_table_shares_within_themes():
+    from nlp.ui.page import overview_table
+
+    comments, themes = _editable()
+    comments["sentiment"] = ["positive", "negative", "negative", "negative", "neutral", "neutral", "mixed",
+                             "neutral"]
+    edited = editing.apply_edits(comments, themes, Edits())
+    table = overview_table(edited.comments, edited)
+    assert {"Tema", "Antall", "Andel", "Positiv", "Negativ", "Nøkkelord"} <= set(table.columns)
+    assert not {"Tema-ID", "Nøytral", "Blandet", "95 % KI nedre"} & set(table.columns)
+    imdi = table[table["Tema"] == "IMDi"].iloc[0]
+    assert imdi["Positiv"] == 0.5 and imdi["Negativ"] == 0.5
+    assert table[table["Tema"] == "Tilskudd"].iloc[0]["Negativ"] == 1.0
+
+
+def test_zip_folder_puts_the_files_under_model(tmp_path):
+    import zipfile
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "sub" / "b.bin").write_bytes(b"\0\1")
+    with zipfile.ZipFile(io.BytesIO(exports.zip_folder(tmp_path))) as zf:
+        assert zf.namelist() == ["model/a.json", "model/sub/b.bin"]
+        assert zf.read("model/sub/b.bin") == b"\0\1"
+
+
+def test_nlp_ui_never_imports_streamlit():
+    ui = Path(__file__).resolve().parent.parent / "nlp" / "ui"
+    for path in ui.glob("*.py"):
+        assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), path

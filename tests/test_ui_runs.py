@@ -152,6 +152,7 @@ def test_engine_stamp_covers_resources_but_not_the_app(monkeypatch, tmp_path):
     engine = tmp_path / "nlp"
     (engine / "resources").mkdir(parents=True)
     (engine / "ui").mkdir()
+    (engine / "app" / "views").mkdir(parents=True)
     (engine / "clean.py").write_text("x = 1\n")
     (engine / "resources" / "nonanswer_model.json").write_text("{}")
     monkeypatch.setattr(runs, "_ENGINE_DIR", engine)
@@ -163,6 +164,7 @@ def test_engine_stamp_covers_resources_but_not_the_app(monkeypatch, tmp_path):
 
     first = stamp()
     (engine / "ui" / "view.py").write_text("y = 2\n")
+    (engine / "app" / "views" / "overview.py").write_text("z = 3\n")
     assert stamp() == first
     (engine / "resources" / "nonanswer_model.json").write_text('{"threshold": 0.6}')
     assert stamp() != first

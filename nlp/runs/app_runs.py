@@ -66,12 +66,12 @@ def engine_stamp() -> str:
     """Changes whenever results could change: fritekst version, engine source and its resources
     (name lists, the non-answer model), bundled models.
 
-    The app's own code (nlp/ui) is left out: changing a view must not recompute runs.
+    The app's own code (nlp/ui, nlp/app) is left out: changing a view must not recompute runs.
     """
     h = hashlib.sha256(__version__.encode())
     resources = [p for p in (_ENGINE_DIR / "resources").rglob("*") if p.is_file() and p.suffix != ".pyc"]
     for path in sorted({*_ENGINE_DIR.rglob("*.py"), *resources}):
-        if "ui" in path.relative_to(_ENGINE_DIR).parts[:-1]:
+        if {"ui", "app"} & set(path.relative_to(_ENGINE_DIR).parts[:-1]):
             continue
         h.update(path.relative_to(_ENGINE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
     root = models_dir()

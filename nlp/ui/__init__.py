@@ -1,2 +1,2 @@
-"""App-only logic for the Streamlit app (`app.py`): pure functions kept out of the script so they
-can be tested without a browser. Nothing here imports Streamlit except `streamlit_progress`."""
+"""The app's pure logic: formats, escaping, filters, tables, charts, edits, exports, uploads and
+the page's words, testable without a browser. Nothing here imports Streamlit (that is `nlp.app`)."""

@@ -1,4 +1,4 @@
-"""Downloads for the report: tagged comments (XLSX/CSV) and a theme summary workbook (XLSX).
+"""Downloads for the report: tagged comments (XLSX/CSV) and the model folder (ZIP).
 
 Everything reflects the analyst's edits. Cells are always written as text or numbers, never as
 formulas or links, whatever a respondent typed: text that a spreadsheet could read as a formula
@@ -7,16 +7,16 @@ gets a leading ``'`` (`nlp.report.safe_cells`), in the tables and in the summary
 
 from __future__ import annotations
 
+import io
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Sequence
 
 import pandas as pd
 
-from nlp.schema import TOPIC_ID, theme_column
 from nlp.io import write_table
-from nlp.schema import Edited
-from nlp.ui.text import SENTIMENT_NB
+from nlp.schema import SENTIMENT_NB, TOPIC_ID, Edited, theme_column
 
 TEXT_HEADING = "Kommentar (anonymisert)"
 ORIGINAL_HEADING = "Originaltekst (ikke anonymisert)"
@@ -50,5 +50,11 @@ def table_bytes(frame: pd.DataFrame, suffix: str) -> bytes:
         return path.read_bytes()
 
 
-
-
+def zip_folder(folder: Path) -> bytes:
+    """A folder as ZIP bytes, its files under `model/` (the model folder for the next round)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                zf.write(p, Path("model") / p.relative_to(folder))
+    return buf.getvalue()

@@ -12,8 +12,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from nlp.ui.text import SENTIMENT_NB
-from nlp.schema import TOPIC_ID
+from nlp.schema import SENTIMENT_NB, TOPIC_ID
 
 _FLAGS = (("is_nonanswer", "ikke svar"), ("is_duplicate", "duplikat"), ("redacted", "anonymisert"))
 

@@ -72,14 +72,5 @@ def fmt_p(p: float) -> str:
     return f"{p:.3f}".replace(".", ",")
 
 
-def fmt_float(x: float, decimals: int = 2) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
-
-
 def sentiment_nb(label: str) -> str:
     return SENTIMENT_NB.get(str(label), str(label))
-
-
-def shorten(value: object, max_len: int) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= max_len else text[: max_len - 1].rstrip() + "…"

@@ -20,14 +20,13 @@ from pathlib import Path
 import pandas as pd
 
 from nlp.errors import FritekstError, InputError
-from nlp.io import SUPPORTED_SUFFIXES, read_table
+from nlp.io import read_table
 
 MAX_UPLOAD_MB_ENV = "FRITEKST_MAX_UPLOAD_MB"
 MAX_UPLOAD_ROWS_ENV = "FRITEKST_MAX_UPLOAD_ROWS"
 DEFAULT_MAX_UPLOAD_MB = 50
 DEFAULT_MAX_UPLOAD_ROWS = 200_000
 _MB = 1024 * 1024
-UPLOAD_TYPES = tuple(s.lstrip(".") for s in SUPPORTED_SUFFIXES)
 MAX_GROUP_VALUES = 60
 
 _TEXT_NAMES = ("svar", "kommentar", "kommentarer", "fritekst", "tekst", "text", "comment", "answer", "merknad")

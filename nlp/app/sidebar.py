@@ -1,0 +1,167 @@
+"""The sidebar: where the data comes from (sample, upload, saved run), the group filters and the edits list."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from nlp.app.state import cached_upload, edits_now, flash, load_folder, reset_edits, set_run, undo
+from nlp.app.widgets import show_error
+from nlp.report.groups import group_values
+from nlp.runs.app_runs import SAMPLE_CODEBOOK, RunSettings, list_runs, open_saved_run
+from nlp.runs.store import RunData
+from nlp.schema import Edited
+from nlp.ui import editing
+from nlp.ui.text import fmt_int, md_escape
+from nlp.ui.uploads import (
+    group_candidates, guess_group_columns, guess_id_column, guess_text_column, upload_limits, uploader_label,
+)
+
+SOURCES = ("Eksempeldata", "Last opp fil", "Åpne lagret kjøring")
+
+
+def sidebar_source() -> None:
+    """Pick the data: the sample, an uploaded file (with its columns and codebook) or a saved run."""
+    sb = st.sidebar
+    sb.subheader("Data")
+    source = sb.radio("Datakilde", SOURCES, key="source", label_visibility="collapsed")
+    if source == "Eksempeldata":
+        sb.caption("Kommuneundersøkelsen 2019–2021 (oppdiktede svar), med IMDi-kodeboken.")
+        if st.session_state.get("run_folder") and st.session_state.get("run_is_sample") is False:
+            if sb.button("Vis eksempeldataene", key="back_to_sample"):
+                st.session_state.pop("run_folder", None)
+                st.rerun()
+    elif source == "Last opp fil":
+        sidebar_upload()
+    else:
+        sidebar_open_saved()
+
+
+def sidebar_upload() -> None:
+    sb = st.sidebar
+    limits = upload_limits()
+    up = sb.file_uploader(uploader_label(limits), key="upload", max_upload_size=limits.widget_mb)
+    if up is None:
+        sb.caption("Én rad per svar. Velg kolonnene etter opplasting.")
+        return
+    data = up.getvalue()
+    digest = hashlib.sha256(data).hexdigest()
+    sheet = st.session_state.get("up_sheet")
+    try:
+        table = cached_upload(digest, up.name, sheet, limits, data)
+    except Exception as exc:  # noqa: BLE001
+        show_error(exc, sb)
+        return
+    frame = table.frame
+    if table.sheets and len(table.sheets) > 1:
+        sb.selectbox("Ark", table.sheets, key="up_sheet")
+    if frame.empty:
+        sb.error("Filen har bare en overskriftsrad og ingen svar.")
+        return
+    sb.caption(f"{fmt_int(len(frame))} rader, {fmt_int(len(frame.columns))} kolonner.")
+    columns = list(frame.columns)
+    if st.session_state.get("up_digest") != digest:  # new file: fresh guesses
+        st.session_state["up_digest"] = digest
+        text = guess_text_column(frame) or columns[0]
+        id_col = guess_id_column(frame, exclude=text)
+        st.session_state["up_text"] = text
+        st.session_state["up_id"] = id_col or "(ingen)"
+        st.session_state["up_groups"] = guess_group_columns(frame, exclude=(text, id_col))
+    text = sb.selectbox("Kolonne med svarene", columns, key="up_text")
+    id_choice = sb.selectbox("ID-kolonne (valgfri)", ["(ingen)"] + [c for c in columns if c != text], key="up_id",
+                             help="En kolonne med en unik verdi per rad. Uten ID brukes radnummeret.")
+    id_col = None if id_choice == "(ingen)" else id_choice
+    options = group_candidates(frame, exclude=(text, id_col))
+    st.session_state["up_groups"] = [g for g in st.session_state.get("up_groups", []) if g in options]
+    groups = sb.multiselect("Gruppekolonner", options, key="up_groups",
+                            help="For å sammenligne temaer mellom grupper, f.eks. rolle, fylke, år og spørsmål.")
+    code_choice = sb.radio("Kodebok (valgfri)", ["Ingen", "IMDi-kodeboken", "Last opp kodebok (YAML)"],
+                           key="up_codebook",
+                           help="En kodebok med kjente temaer styrer temaene mot disse; nye temaer finnes i tillegg.")
+    codebook_yaml = None
+    if code_choice == "IMDi-kodeboken":
+        codebook_yaml = SAMPLE_CODEBOOK.read_text(encoding="utf-8")
+    elif code_choice == "Last opp kodebok (YAML)":
+        cb = sb.file_uploader("Kodebok (YAML)", key="up_codebook_file", max_upload_size=1)
+        if cb is None:
+            sb.caption("Last opp kodeboken, eller velg «Ingen».")
+            return
+        try:
+            codebook_yaml = cb.getvalue().decode("utf-8")
+        except UnicodeDecodeError:
+            sb.error("Kodeboken må være en tekstfil i UTF-8 (YAML).")
+            return
+    settings = RunSettings(text_column=text, id_column=id_col, group_columns=tuple(groups),
+                           sheet=st.session_state.get("up_sheet"), codebook_yaml=codebook_yaml)
+    if sb.button("Analyser", type="primary", key="run_upload", width="stretch"):
+        st.session_state["pending_upload"] = (data, up.name, settings)
+
+
+def sidebar_open_saved() -> None:
+    sb = st.sidebar
+    saved = {r.name: r.label for r in list_runs()}
+    picked = st.session_state.get("open_pick")
+    if picked and picked not in saved:  # gone since it was listed: "Åpne" then says so, opens nothing else
+        saved[picked] = picked
+    if not saved:
+        sb.caption("Ingen lagrede kjøringer ennå. Analyser en fil, eller lagre en kjøring fra "
+                   "`fritekst analyze --out` i mappen for lagrede kjøringer.")
+        return
+    name = sb.selectbox("Lagret kjøring", list(saved), key="open_pick", format_func=saved.get,
+                        help="Kjøringene i mappen for lagrede kjøringer, nyeste først.")
+    if sb.button("Åpne", key="open_run"):
+        try:
+            folder = open_saved_run(name)
+            load_folder(str(folder))
+        except Exception as exc:  # noqa: BLE001
+            show_error(exc, sb)
+            return
+        set_run(folder)
+        st.session_state["run_is_sample"] = False
+        flash("success", "Kjøringen er åpnet.")
+
+
+def sidebar_filters(run: RunData, edited: Edited) -> dict[str, list[str]]:
+    """One multiselect per group column; the chosen values per column (empty: all)."""
+    sb = st.sidebar
+    if not run.group_columns:
+        return {}
+    sb.subheader("Utvalg")
+    chosen = {}
+    for col in run.group_columns:
+        values = group_values(edited.comments, col)
+        key = f"flt_{col}"
+        if key in st.session_state:
+            st.session_state[key] = [v for v in st.session_state[key] if v in values]
+        chosen[col] = sb.multiselect(md_escape(col), values, key=key, placeholder="Alle")
+    if any(chosen.values()):
+        sb.button("Nullstill utvalget", key="clear_filters", on_click=clear_filters, args=(run.group_columns,))
+    return chosen
+
+
+def clear_filters(columns: list[str]) -> None:
+    """Callback of "Nullstill utvalget"."""
+    for col in columns:
+        st.session_state[f"flt_{col}"] = []
+
+
+def sidebar_edits(run: RunData) -> None:
+    """The analyst's edits in words, with undo and reset."""
+    sb = st.sidebar
+    sb.subheader("Endringer i temaene")
+    edits = edits_now()
+    fitted = {t.id: t.label for t in run.themes}
+    lines = editing.describe(edits, fitted)
+    if lines:
+        for line in lines:
+            sb.caption(md_escape(line))
+    else:
+        sb.caption("Ingen endringer ennå. Gi nytt navn, slå sammen eller flytt kommentarer under «Tema».")
+    c1, c2 = sb.columns(2)
+    c1.button("Angre", key="undo", on_click=undo, args=(run,), disabled=not st.session_state.get("history"),
+              width="stretch")
+    c2.button("Tilbakestill", key="reset_edits", on_click=reset_edits, args=(run,), disabled=editing.is_empty(edits),
+              width="stretch", help="Fjerner alle endringer (kan angres).")
+    if not editing.is_empty(edits):
+        sb.caption("Endringene er lagret med modellen og brukes av `fritekst tag`.")

@@ -1,0 +1,77 @@
+"""What the page says about a run, a theme or a stage, as pure functions the app's views share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+import pandas as pd
+
+from nlp.report import workbook
+from nlp.schema import OUTLIER, TOPIC_ID, Edited
+from nlp.ui.text import fmt_int
+
+PRIVACY_NOTE = (
+    "Tekstene er anonymisert: navn, telefonnumre, e\\-postadresser, fødselsnumre og adresser er "
+    "erstattet med \\[NAVN\\], \\[TELEFON\\], \\[E\\-POST\\], \\[FØDSELSNUMMER\\] og \\[ADRESSE\\]\\."
+)
+
+
+def theme_choices(edited: Edited) -> list[int]:
+    """The themes a comment can be in or moved to: every theme, then "no theme"."""
+    return [t.id for t in edited.themes] + [OUTLIER]
+
+
+def theme_order(edited: Edited) -> list[tuple[int, str]]:
+    """(id, label) of every theme, biggest first as fitted, then "no theme"."""
+    return [(t.id, t.label) for t in edited.themes] + [(OUTLIER, edited.label_of(OUTLIER))]
+
+
+def theme_name(edited: Edited, tid: int, with_size: bool = True) -> str:
+    """A theme's label for a picker, with its number of comments unless `with_size` is False."""
+    if tid == OUTLIER:
+        n = int((edited.comments[TOPIC_ID] == OUTLIER).sum())
+        return f"{edited.label_of(OUTLIER)} ({fmt_int(n)})" if with_size else edited.label_of(OUTLIER)
+    t = edited.theme(tid)
+    if t is None:
+        return edited.label_of(tid)
+    return f"{t.label} ({fmt_int(t.size)})" if with_size else t.label
+
+
+def run_caption(source: str, created: str, total: int, n_themes: int) -> str:
+    """The line under the title: file, comments, themes and the day of the analysis (unescaped)."""
+    try:
+        when = datetime.fromisoformat(created).astimezone().strftime("%d.%m.%Y")
+    except ValueError:
+        when = ""
+    parts = [source, f"{fmt_int(total)} kommentarer", f"{fmt_int(n_themes)} temaer"]
+    if when:
+        parts.append(f"analysert {when}")
+    return " · ".join(parts)
+
+
+def stage_progress(stage: str, done: int, total: int) -> tuple[float, str]:
+    """A stage's progress bar: the fraction done and its text ("Temaer: 120 av 500")."""
+    frac = min(max(done / total, 0.0), 1.0) if total else 1.0
+    detail = "ferdig" if frac >= 1 else (f"{fmt_int(done)} av {fmt_int(total)}" if total > 1 else "pågår")
+    return frac, f"{stage}: {detail}"
+
+
+def clicked_theme(points: Iterable[Mapping]) -> int | None:
+    """The theme id of the first clicked bar in the overview chart (its customdata[2]), if any."""
+    for point in points:
+        data = point.get("customdata") or []
+        if len(data) >= 3:
+            return int(data[2])
+    return None
+
+
+def overview_table(comments: pd.DataFrame, edited: Edited) -> pd.DataFrame:
+    """The overview's theme table: count, share, positive and negative share within each theme."""
+    table = workbook.theme_table(Edited(comments, edited.themes))
+    shown = table.drop(columns=["Tema-ID", "95 % KI nedre", "95 % KI øvre"])
+    n_theme = table[["Positiv", "Nøytral", "Blandet", "Negativ"]].sum(axis=1).replace(0, 1)
+    for s in ("Positiv", "Negativ"):
+        shown[s] = (table[s] / n_theme).round(3)
+    shown["Andel"] = shown["Andel"].round(3)
+    return shown.drop(columns=["Nøytral", "Blandet"])
