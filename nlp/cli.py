@@ -28,13 +28,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fritekst {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    try:
-        from nlp import commands
-    except ImportError:  # analyze/tag not built yet in this checkout
-        commands = None
-    if commands is not None:
-        commands.add_analyze(sub)
-        commands.add_tag(sub)
+    from nlp import commands
+
+    commands.add_analyze(sub)
+    commands.add_tag(sub)
 
     cache = sub.add_parser("cache", help="show or clear fritekst's on-disk cache")
     cache.add_argument("action", choices=["info", "clear"])

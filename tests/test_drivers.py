@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from nlp.errors import InputError
-from nlp.report.drivers import (
+from nlp.report.rating_drivers import (
     adjust_p,
     answer_themes,
     check_ratings,

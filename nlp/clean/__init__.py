@@ -1,9 +1,13 @@
-"""Cleaning open answers: normalisation, non-answers, duplicates and written variety (the public face)."""
+"""Cleaning open answers: normalisation, non-answers, duplicates and written variety."""
 
-from nlp.clean.cleaning import Cleaned, clean
-from nlp.clean.nonanswer import is_nonanswer, is_stock_nonanswer, stock_phrase_words
-from nlp.clean.normalize import normalize
-from nlp.clean.variety import detect_variety
+from nlp.faces import public_face
 
-__all__ = ["Cleaned", "clean", "detect_variety", "is_nonanswer", "is_stock_nonanswer", "normalize",
-           "stock_phrase_words"]
+__getattr__, __all__ = public_face(__name__, {
+    "Cleaned": "cleaning",
+    "clean": "cleaning",
+    "is_nonanswer": "nonanswer",
+    "is_stock_nonanswer": "nonanswer",
+    "stock_phrase_words": "nonanswer",
+    "normalize": "normal_form",
+    "detect_variety": "variety",
+})

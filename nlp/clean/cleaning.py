@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from nlp.clean.nonanswer import is_nonanswer
-from nlp.clean.normalize import normalize
+from nlp.clean.normal_form import normalize
 from nlp.clean.variety import detect_variety
 
 

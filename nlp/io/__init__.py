@@ -11,9 +11,14 @@ and are skipped, but the numbering of the other rows is kept, so a row-number id
 at the right spreadsheet row (id = spreadsheet row - 1).
 """
 
-from nlp.io.survey import Survey, load_survey, resolve_column
-from nlp.io.tables import SUPPORTED_SUFFIXES, read_table
-from nlp.io.write import WRITABLE_SUFFIXES, write_table
+from nlp.faces import public_face
 
-__all__ = ["SUPPORTED_SUFFIXES", "WRITABLE_SUFFIXES", "Survey", "load_survey", "read_table", "resolve_column",
-           "write_table"]
+__getattr__, __all__ = public_face(__name__, {
+    "Survey": "survey",
+    "load_survey": "survey",
+    "resolve_column": "survey",
+    "read_table": "tables",
+    "SUPPORTED_SUFFIXES": "tables",
+    "write_table": "write",
+    "WRITABLE_SUFFIXES": "write",
+})

@@ -29,8 +29,6 @@ PLACEHOLDERS = {
     "ADDRESS": "[ADRESSE]",
 }
 #: the words inside the placeholders; topic models and keyword lists treat them as stopwords
-PLACEHOLDER_WORDS = frozenset({"NAVN", "TELEFON", "E-POST", "FØDSELSNUMMER", "ADRESSE", "navn", "telefon",
-                               "e-post", "fødselsnummer", "adresse"})
 TYPES = tuple(PLACEHOLDERS)
 #: on overlap the more specific pattern wins: an e-mail address contains a name, not the other way round
 _PRIORITY = {"EMAIL": 0, "FNR": 1, "PHONE": 2, "ADDRESS": 3, "PER": 4}
@@ -198,8 +196,3 @@ class Redactor:
         if self.nlp is None:
             self.nlp = load_pipeline()
         return annotate(texts, nlp=self.nlp)
-
-
-def redact_texts(texts: Sequence[str], annotations=None, use_ner: bool = True) -> list[str]:
-    """Convenience: the redacted strings only."""
-    return [r.text for r in Redactor(use_ner=use_ner).redact_many(texts, annotations)]

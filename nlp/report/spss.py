@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from nlp.errors import OutputError
-from nlp.report.drivers import answer_themes
+from nlp.report.rating_drivers import answer_themes
 
 #: SPSS limits, in bytes (UTF-8)
 MAX_NAME_BYTES = 64

@@ -1,5 +1,11 @@
-"""Sentiment of survey comments (positive, negative, neutral, mixed): the public face."""
+"""Sentiment of survey comments (positive, negative, neutral, mixed) with calibrated probabilities."""
 
-from nlp.sentiment.model import LABELS, LABELS4, MIXED, SentimentModel, SentimentResult
+from nlp.faces import public_face
 
-__all__ = ["LABELS", "LABELS4", "MIXED", "SentimentModel", "SentimentResult"]
+__getattr__, __all__ = public_face(__name__, {
+    "SentimentModel": "model",
+    "SentimentResult": "model",
+    "LABELS": "model",
+    "LABELS4": "model",
+    "MIXED": "model",
+})
