@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from nlp.errors import InputError
+from nlp.schema import TOPIC_ID
 
 #: the rating scales fritekst recognises, smallest first (inference picks the first that fits)
 SCALES: tuple[tuple[float, float], ...] = ((1.0, 5.0), (1.0, 7.0), (0.0, 10.0))
@@ -89,7 +90,7 @@ def answer_themes(codes: pd.Series, theme_ids: Iterable[int] | None = None) -> p
         for i in ids:
             if i in position:
                 matrix[row, position[i]] = 1
-    return pd.DataFrame(matrix, index=codes.index, columns=pd.Index(columns, dtype="int64", name="topic_id"))
+    return pd.DataFrame(matrix, index=codes.index, columns=pd.Index(columns, dtype="int64", name=TOPIC_ID))
 
 
 def respondent_themes(
@@ -364,7 +365,7 @@ def drivers(
         share = len(with_) / total if total else math.nan
         w = welch(with_, without, level=1 - alpha)
         row = {
-            "topic_id": t, "label": str(labels.get(t, "")), "n": len(with_), "n_without": len(without),
+            TOPIC_ID: t, "label": str(labels.get(t, "")), "n": len(with_), "n_without": len(without),
             "share": share,
             "mean_with": float(with_.mean()) if len(with_) else math.nan,
             "mean_without": float(without.mean()) if len(without) else math.nan,
@@ -376,18 +377,18 @@ def drivers(
                 p, d, score = _nps_parts(part)
                 row |= {f"promoters_{side}": p, f"detractors_{side}": d, f"nps_{side}": score}
         rows.append(row)
-    columns = ["topic_id", "label", "n", "n_without", "share", "mean_with", "mean_without", "difference",
+    columns = [TOPIC_ID, "label", "n", "n_without", "share", "mean_with", "mean_without", "difference",
                "impact", "impact_low", "impact_high", "p_value"]
     if nps:
         columns += [f"{k}_{side}" for side in ("with", "without") for k in ("promoters", "detractors", "nps")]
     table = pd.DataFrame(rows, columns=columns)
     table["p_adjusted"] = adjust_p(table["p_value"].to_numpy(), correction)
     table["significant"] = (table["p_adjusted"] < alpha).astype(bool)
-    order = ["topic_id", "label", "n", "n_without", "share", "mean_with", "mean_without", "difference",
+    order = [TOPIC_ID, "label", "n", "n_without", "share", "mean_with", "mean_without", "difference",
              "impact", "impact_low", "impact_high", "p_value", "p_adjusted", "significant"]
     table = table[order + [c for c in columns if c not in order]]
-    table["topic_id"] = table["topic_id"].astype("int64")
+    table[TOPIC_ID] = table[TOPIC_ID].astype("int64")
     magnitude = table["impact"].abs()
-    table = table.assign(_m=magnitude.fillna(-1.0)).sort_values(["_m", "topic_id"], ascending=[False, True],
+    table = table.assign(_m=magnitude.fillna(-1.0)).sort_values(["_m", TOPIC_ID], ascending=[False, True],
                                                                 kind="stable")
     return table.drop(columns="_m").reset_index(drop=True)
