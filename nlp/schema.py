@@ -24,6 +24,8 @@ NONANSWER_LABEL = "Ikke svar"
 
 # Columns of the comment table (comments.parquet, the tagged file, the app), in output order.
 ID = "id"
+RESPONDENT = "respondent"       # wide layout: whose answer it is (--id-column, else the row)
+QUESTION = "question"           # wide layout: the open column the answer came from
 ORIGINAL_TEXT = "original_text"   # only with --keep-original
 TEXT = "text"                     # cleaned and redacted
 IS_NONANSWER = "is_nonanswer"
@@ -71,6 +73,8 @@ class Analysis:
     model: ThemeModel
     edits: Edits
     metadata: dict[str, Any]
+    drivers: pd.DataFrame | None = None  # with a rating column: one row per theme (nlp.report.rating_drivers)
+    ratings: pd.DataFrame | None = None  # with a rating column: every respondent's rating as read
 
 
 @dataclass

@@ -392,3 +392,20 @@ def drivers(
     table = table.assign(_m=magnitude.fillna(-1.0)).sort_values(["_m", TOPIC_ID], ascending=[False, True],
                                                                 kind="stable")
     return table.drop(columns="_m").reset_index(drop=True)
+
+
+def theme_drivers(
+    comments: pd.DataFrame, respondent_column: str, ratings: pd.DataFrame, rating_column: str,
+    themes: Sequence[tuple[int, str]], scale: tuple[float, float] | None = None,
+) -> tuple[pd.DataFrame, RatingCheck]:
+    """Drivers of a survey's rating, from its tagged comments and every respondent's rating.
+
+    ``ratings`` has one row per respondent (index: respondent id; "rating" as read, "row" its
+    spreadsheet row), so respondents whose every answer is blank still count, as mentioning no
+    theme. ``themes`` are (id, label) pairs; comments without a theme or non-answers count for none.
+    """
+    check = check_ratings(ratings["rating"], rating_column, scale, rows=ratings["row"].tolist())
+    ids = [t for t, _ in themes]
+    mentions = respondent_themes(comments, respondent_column, TOPIC_ID, theme_ids=ids)
+    table = drivers(mentions, check.values, dict(themes), scale=check.scale)
+    return table, check

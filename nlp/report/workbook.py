@@ -110,7 +110,8 @@ def sheet_name(name: str, existing: dict) -> str:
     return base
 
 
-def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Sequence[str] = ()) -> bytes:
+def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Sequence[str] = (),
+                     drivers: pd.DataFrame | None = None) -> bytes:
     """The theme summary for the report, one sheet per table, as .xlsx bytes."""
     sheets: dict[str, pd.DataFrame] = {
         "Oversikt": key_figures(edited),
@@ -122,6 +123,8 @@ def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Se
     for g in group_columns:
         if looks_like_rounds(edited.comments, g):
             sheets[sheet_name(f"Utvikling {g}", sheets)] = trend_sheet(edited, g)
+    if drivers is not None:
+        sheets["Drivere"] = drivers_sheet(drivers)
     if edits_log:
         sheets["Endringer"] = pd.DataFrame({"Endring gjort i appen": list(edits_log)})
     buf = io.BytesIO()
@@ -144,5 +147,27 @@ def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Se
     return buf.getvalue()
 
 
-def write_summary(edited: Edited, path: str | Path, group_columns: Sequence[str], edits_log: Sequence[str] = ()) -> None:
-    Path(path).write_bytes(summary_workbook(edited, group_columns, edits_log))
+def write_summary(edited: Edited, path: str | Path, group_columns: Sequence[str], edits_log: Sequence[str] = (),
+                  drivers: pd.DataFrame | None = None) -> None:
+    Path(path).write_bytes(summary_workbook(edited, group_columns, edits_log, drivers))
+
+
+#: drivers table column -> heading in the workbook
+_DRIVER_HEADINGS = {
+    "topic_id": "Tema-ID", "label": "Tema", "n": "Respondenter med tema", "n_without": "Respondenter uten tema",
+    "share": "Andel som nevner temaet", "mean_with": "Snitt med tema", "mean_without": "Snitt uten tema",
+    "difference": "Differanse i snitt", "impact": "Påvirkning på totalsnitt", "impact_low": "Påvirkning, nedre 95 %-grense",
+    "impact_high": "Påvirkning, øvre 95 %-grense", "p_value": "p", "p_adjusted": "Justert p (Benjamini–Hochberg)",
+    "significant": "Signifikant", "promoters_with": "Andel promotører med tema",
+    "detractors_with": "Andel kritikere med tema", "nps_with": "NPS med tema",
+    "promoters_without": "Andel promotører uten tema", "detractors_without": "Andel kritikere uten tema",
+    "nps_without": "NPS uten tema",
+}
+
+
+def drivers_sheet(drivers: pd.DataFrame) -> pd.DataFrame:
+    """The drivers table with Norwegian headings; impact = how much the theme moves the overall mean."""
+    out = drivers.rename(columns=_DRIVER_HEADINGS)
+    if "Signifikant" in out:
+        out["Signifikant"] = np.where(out["Signifikant"].astype(bool), "ja", "nei")
+    return out

@@ -22,8 +22,8 @@ from nlp.errors import OutputError
 
 #: names a run folder may hold (written by `analyze`, and `run.json` by the app)
 RUN_ENTRIES = frozenset({
-    "comments.parquet", "comments.xlsx", "topics.csv", "summary.xlsx", "model", "edits.previous.json",
-    "run.json", ".DS_Store",
+    "comments.parquet", "comments.xlsx", "comments.sav", "topics.csv", "summary.xlsx", "drivers.csv",
+    "respondents.parquet", "model", "edits.previous.json", "run.json", ".DS_Store",
 })
 
 

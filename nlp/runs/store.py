@@ -21,13 +21,17 @@ from nlp.report.stats import sentiment_by_theme
 from nlp.report.workbook import write_summary
 from nlp.runs.model_store import load_edits, load_model, save_model
 from nlp.runs.out_paths import staged_folder
-from nlp.schema import TOPIC_ID, Analysis, Edited, ThemeInfo
+from nlp.report.spss import write_sav
+from nlp.schema import THEME_COLUMN_PREFIX, TOPIC_ID, Analysis, Edited, ThemeInfo
 from nlp.themes.edits import Edits
 
 #: in a run folder replaced with --force: the analyst's edits to the previous run's themes
 PREVIOUS_EDITS = "edits.previous.json"
 #: the app's record of the file and settings a run was computed from
 RUN_INFO = "run.json"
+COMMENTS = "comments.parquet"
+#: with a rating column: every respondent's rating as read (also those without any answer)
+RESPONDENTS = "respondents.parquet"
 
 
 def topics_table(analysis: Analysis) -> pd.DataFrame:
@@ -53,13 +57,25 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, group_columns: list[
     """
     out = Path(out_dir)
     with staged_folder(out, force) as stage:
-        write_table(analysis.comments, stage / "comments.parquet")
+        write_table(analysis.comments, stage / COMMENTS)
         write_table(analysis.comments, stage / "comments.xlsx")
+        write_sav(analysis.comments, [(t.id, t.label) for t in analysis.themes], stage / "comments.sav",
+                  codes_column=TOPIC_ID, columns=_sav_columns(analysis.comments))
         write_table(topics_table(analysis), stage / "topics.csv")
-        write_summary(Edited(analysis.comments, analysis.themes), stage / "summary.xlsx", group_columns)
+        if analysis.ratings is not None:
+            write_table(analysis.ratings.reset_index(), stage / RESPONDENTS)
+        if analysis.drivers is not None:
+            write_table(analysis.drivers, stage / "drivers.csv")
+        write_summary(Edited(analysis.comments, analysis.themes), stage / "summary.xlsx", group_columns,
+                      drivers=analysis.drivers)
         save_model(stage / "model", analysis.model, analysis.metadata, analysis.edits)
         _keep_previous_edits(out, stage)
     return out
+
+
+def _sav_columns(comments: pd.DataFrame) -> list[str]:
+    """Everything but the 0/1 theme columns, which the .sav file writes itself as labelled variables."""
+    return [c for c in comments.columns if c != TOPIC_ID and not str(c).startswith(THEME_COLUMN_PREFIX)]
 
 
 def _keep_previous_edits(old_run: Path, new_run: Path) -> None:
