@@ -7,6 +7,7 @@ applies a saved model. Both return an `Analysis` with one row per input row, in 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -198,16 +199,19 @@ def _pipeline_name(nlp) -> str:
 
 def _fit_rows(prep: Prepared) -> np.ndarray:
     """Substantive comments with a letter, each distinct text once (duplicates would fake dense
-    themes; a comment of only numbers or symbols has nothing to find a theme in)."""
-    seen: set[str] = set()
-    rows = []
+    themes; a comment of only numbers or symbols has nothing to find a theme in).
+
+    The rows come in an order set by the texts alone (a hash), with the same representative of
+    each set of duplicates whatever the row order: UMAP's layout depends on the order of its
+    input, and the same comments must give the same themes however a file is sorted or shaped
+    (long or wide)."""
+    groups: dict[str, list[int]] = {}
     letterless = _letterless(prep)
     for i, (text, nonanswer) in enumerate(zip(prep.safe_text, prep.cleaned.is_nonanswer)):
-        key = text.lower()
-        if nonanswer or letterless[i] or key in seen:
-            continue
-        seen.add(key)
-        rows.append(i)
+        if not (nonanswer or letterless[i]):
+            groups.setdefault(text.lower(), []).append(i)
+    rows = [min(members, key=lambda i: prep.safe_text[i]) for members in groups.values()]
+    rows.sort(key=lambda i: hashlib.sha256(prep.safe_text[i].lower().encode("utf-8")).digest())
     return np.asarray(rows, dtype=int)
 
 
