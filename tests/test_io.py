@@ -615,3 +615,60 @@ def test_xlsx_round_trip_of_survey_frame(tmp_path):
     write_table(frame, tmp_path / "ut.xlsx")
     back = read_table(tmp_path / "ut.xlsx")
     assert back.values.tolist() == frame.values.tolist()
+
+
+# ------------------------------------------------------------------ wide exports (one row per respondent)
+
+WIDE = ("Resp-ID;Rolle;Hva fungerer bra?;Hva kan bli bedre?;Kommentar;Kommentar;Score (1-5)\n"
+        "r1;Rektor;Godt samarbeid med IMDi.;;Ingen;Bra kurs;4\n"
+        "r2;Leder;;Tilskuddet kommer sent.;;;2\n"
+        "r3;Leder;;;;;5\n"
+        "r4;Rektor;Fin dialog;Mer tid;Nei;Takk;vet ikke\n")
+
+
+def test_wide_file_gives_one_row_per_answer_with_respondent_and_question(tmp_path):
+    path = write_text(tmp_path / "wide.csv", WIDE)
+    survey = load_survey(path, ["Hva fungerer bra?", "hva kan bli bedre", "Kommentar", "Kommentar (2)"],
+                         id_column="Resp-ID", group_columns=["Rolle"], rating_column="Score (1-5)")
+    f = survey.frame
+    assert survey.wide and survey.respondents == 4 and survey.blank_answers == 8 and len(f) == 8
+    assert f["id"].tolist()[:3] == ["r1-1", "r1-3", "r1-4"]
+    assert f["respondent"].tolist() == ["r1", "r1", "r1", "r2", "r4", "r4", "r4", "r4"]
+    assert f.loc[f["id"] == "r2-2", "question"].item() == "Hva kan bli bedre?"
+    assert set(f["question"]) == {"Hva fungerer bra?", "Hva kan bli bedre?", "Kommentar", "Kommentar (2)"}
+    assert survey.group_columns == ["Rolle", "question"]
+    assert "Score (1-5)" in survey.carried_columns and "Resp-ID" not in f.columns
+    # r3 answered nothing: no row, but counted, with its rating
+    assert "r3" not in set(f["respondent"]) and survey.ratings.loc["r3", "rating"] == "5"
+    assert survey.ratings.loc["r4", "row"] == 5
+
+
+def test_wide_respondents_and_answers_account_for_every_cell(tmp_path):
+    path = write_text(tmp_path / "wide.csv", WIDE)
+    survey = load_survey(path, ["Hva fungerer bra?", "Hva kan bli bedre?"])
+    assert survey.respondents == 4
+    assert len(survey.frame) + survey.blank_answers == 4 * 2
+    assert survey.frame["respondent"].tolist() == ["1", "2", "4", "4"]  # row numbers without --id-column
+
+
+def test_wide_text_column_named_twice_or_as_group_is_an_error(tmp_path):
+    path = write_text(tmp_path / "wide.csv", WIDE)
+    with pytest.raises(InputError, match=r"wide\.csv: text column 'Kommentar' is given twice"):
+        load_survey(path, ["Kommentar", "kommentar"])
+    with pytest.raises(InputError, match="both a text column and a group column"):
+        load_survey(path, ["Kommentar", "Hva kan bli bedre?"], group_columns=["Kommentar"])
+    with pytest.raises(InputError, match="no column 'Hva er bra'"):
+        load_survey(path, ["Hva er bra", "Kommentar"])
+
+
+def test_wide_file_with_no_answers_at_all(tmp_path):
+    path = write_text(tmp_path / "wide.csv", "id;A?;B?\n1;;\n2; ;\n")
+    with pytest.raises(InputError, match=r"columns 'A\?', 'B\?' have no text in any of their 2 rows"):
+        load_survey(path, ["A?", "B?"])
+
+
+def test_columns_clashing_with_output_names_are_kept_under_another_name(tmp_path):
+    path = write_text(tmp_path / "wide.csv", "question;respondent;A;B\nq;x;svar a;svar b\n")
+    f = load_survey(path, ["A", "B"]).frame
+    assert f["question"].tolist() == ["A", "B"] and f["question (fil)"].tolist() == ["q", "q"]
+    assert f["respondent (fil)"].tolist() == ["x", "x"]
