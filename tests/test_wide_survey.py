@@ -111,3 +111,24 @@ def test_tag_reads_the_same_wide_layout(wide_run, tmp_path):
     assert proc.returncode == 0, proc.stderr
     tagged = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False)
     assert set(tagged["question"]) == set(QUESTIONS[:3]) and tagged["id"].str.match(r"R\d{4}-[123]$").all()
+
+
+def test_per_question_themes_stay_within_their_question_and_tag_reproduces_them(tmp_path):
+    out = tmp_path / "out"
+    proc = cli("analyze", str(WIDE), "--text-columns", *QUESTIONS[:4], "--id-column", "Respondent", "--per-question",
+               "--out", str(out), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    comments = pd.read_parquet(out / "comments.parquet")
+    themed = comments[comments["topic_id"] >= 0]
+    # question k's themes have ids k*1000 ...: no theme spans two questions
+    assert (themed["topic_id"] // 1000 == themed["question"].map({q: k for k, q in enumerate(QUESTIONS[:4], 1)})).all()
+    assert themed.groupby("question")["topic_id"].nunique().min() >= 2
+    assert (out / "model" / "questions.json").is_file()
+    proc = cli("tag", str(WIDE), "--text-columns", *QUESTIONS[:4], "--id-column", "Respondent",
+               "--model", str(out / "model"), "--out", str(tmp_path / "t.csv"), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    tagged = pd.read_csv(tmp_path / "t.csv", dtype={"id": str})
+    assert tagged["topic_id"].tolist() == comments["topic_id"].tolist()
+    proc = cli("tag", str(WIDE), "--text-columns", QUESTIONS[4], QUESTIONS[0], "--id-column", "Respondent",
+               "--model", str(out / "model"), "--out", str(tmp_path / "t2.csv"), "--quiet")
+    assert proc.returncode == 2 and "has no themes for question" in proc.stderr

@@ -40,7 +40,8 @@ import numpy as np
 from nlp import __version__
 from nlp.themes.edits import Edits
 from nlp.errors import ModelError
-from nlp.themes.model import HEAD_FILE, THEMES_FILE, ThemeModel
+from nlp.themes.model import HEAD_FILE, ThemeModel
+from nlp.themes.per_question import QuestionThemeModels, load_theme_model
 from nlp.versions import library_versions
 
 FORMAT = 2
@@ -56,7 +57,7 @@ _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "spacy", "num
 class SavedModel:
     """What `tag` needs: the fitted assignment, the settings and the analyst's edits."""
 
-    model: ThemeModel
+    model: ThemeModel | QuestionThemeModels
     metadata: dict
     edits: Edits = field(default_factory=Edits)
 
@@ -72,7 +73,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def save_model(folder: str | Path, model: ThemeModel, metadata: dict, edits: Edits | None = None) -> Path:
+def save_model(folder: str | Path, model: ThemeModel | QuestionThemeModels, metadata: dict, edits: Edits | None = None) -> Path:
     folder = Path(folder)
     if folder.is_dir() and any(folder.iterdir()):
         raise ModelError(f"{folder}: a model is saved into a new or empty folder")
@@ -193,12 +194,12 @@ def load_model(folder: str | Path) -> SavedModel:
     name = str(folder)
     meta = verify_model(folder)
     try:
-        model = ThemeModel.load(folder)
+        model = load_theme_model(folder)
     except ValueError as exc:
         raise ModelError(f"{name}: model is damaged ({exc}). {_REFIT}") from None
     dim = meta.get("embedding_dim")
-    if dim is not None and model.coef_.shape[1] != dim:
-        raise ModelError(f"{name}: model is damaged ({HEAD_FILE}: coef has {model.coef_.shape[1]} columns but the "
+    if dim is not None and model.dim != dim:
+        raise ModelError(f"{name}: model is damaged ({HEAD_FILE}: coef has {model.dim} columns but the "
                          f"encoder gives {dim}). {_REFIT}")
     edits = _load_edits(folder / EDITS, [t.id for t in model.themes_], name)
     return SavedModel(model, meta, edits)
@@ -207,11 +208,10 @@ def load_model(folder: str | Path) -> SavedModel:
 def load_edits(folder: str | Path) -> Edits:
     """Only the edits of a model folder (the app rereads them often), checked against its themes."""
     folder = Path(folder)
-    doc = _read_json(folder / THEMES_FILE, str(folder))
     try:
-        ids = [int(t["id"]) for t in doc["themes"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ModelError(f"{folder}: model is damaged ({THEMES_FILE}: {exc})") from None
+        ids = [t.id for t in load_theme_model(folder).themes_]
+    except ValueError as exc:
+        raise ModelError(f"{folder}: model is damaged ({exc}). {_REFIT}") from None
     return _load_edits(folder / EDITS, ids, str(folder))
 
 

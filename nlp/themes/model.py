@@ -242,8 +242,10 @@ class ThemeModel:
         self.coef_ = head.coef_.astype(np.float32)
         self.intercept_ = head.intercept_.astype(np.float32)
         best = self.predict_proba(X).max(axis=1)
-        # Never leave more than max_outlier_share without a theme, however diffuse the data.
-        self.threshold_ = float(min(self.min_score, _weighted_quantile(best, self.max_outlier_share, sample_weight)))
+        # Never leave more than max_outlier_share without a theme, however diffuse the data. The
+        # comment whose score set the quantile must stay above it whichever batch scores it later
+        # (float32 products differ in the last bits with the batch's shape): hence the 1e-6.
+        self.threshold_ = float(min(self.min_score, _weighted_quantile(best, self.max_outlier_share, sample_weight)) - 1e-6)
 
     def _represent(
         self, X: np.ndarray, docs: list[str], labels: np.ndarray, origin: dict[int, str | None]
@@ -284,6 +286,11 @@ class ThemeModel:
             self.themes_.append(Theme(int(k), label, words, cb))
 
     # --------------------------------------------------------------- assigning
+    @property
+    def dim(self) -> int:
+        """The embedding size the assignment head takes."""
+        return int(self.coef_.shape[1])
+
     def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
         X = np.asarray(embeddings, dtype=np.float32)
         if len(self.topic_ids_) == 1:
