@@ -28,7 +28,7 @@ from nlp.privacy.redacted import redact_comments
 from nlp.sentiment.model import LABELS as SENTIMENT_LABELS
 from nlp.sentiment.model import SentimentModel, SentimentResult
 from nlp.schema import (
-    ID, QUESTION, TEXT,
+    CODES, ID, N_CODES, QUESTION, TEXT,
     NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, Analysis, ThemeInfo, theme_column,
 )
 from nlp.themes.model import MAX_OUTLIER_SHARE, ThemeModel
@@ -274,17 +274,24 @@ def _assemble(
     letterless = _letterless(prep)
     sub = np.flatnonzero(~nonanswer & ~letterless)
     topic_id[~nonanswer & letterless] = OUTLIER  # kept, without a theme: nothing to assign it by
+    fitted_codes: list[list[int]] = [[] for _ in range(n)]
     if len(sub):
         if isinstance(model, QuestionThemeModels):
             questions = survey.frame[QUESTION].to_numpy() if survey.wide else np.full(n, survey.text_column, object)
             ids, sc = model.transform(prep.embeddings[sub], questions[sub])
+            found = model.transform_codes(prep.embeddings[sub], questions[sub])
         else:
             ids, sc = model.transform(prep.embeddings[sub])
+            found = model.transform_codes(prep.embeddings[sub])
         topic_id[sub], score[sub] = ids, sc
+        for i, codes in zip(sub, found):
+            fitted_codes[i] = codes
     topic_id = edits.apply(topic_id, prep.safe_text)  # the app keys moves by the shown (redacted) text
 
     labels = {t.id: edits.label(t.id, t.label) for t in model.themes_ if edits.target(t.id) == t.id}
     label_of = {**labels, OUTLIER: OUTLIER_LABEL, NONANSWER: NONANSWER_LABEL}
+    code_sets = [_edited_codes(int(p), codes, edits, labels) for p, codes in zip(topic_id, fitted_codes)]
+    name_of = {t.id: t.codebook_id or f"T{t.id}" for t in model.themes_}
 
     frame = pd.DataFrame({"id": survey.frame["id"].astype(str)})
     if options.keep_original:
@@ -296,6 +303,8 @@ def _assemble(
     frame[TOPIC_ID] = topic_id
     frame["topic_label"] = [label_of.get(int(t), OUTLIER_LABEL) for t in topic_id]
     frame["topic_score"] = np.round(score, 4)
+    frame[CODES] = ["|".join(name_of[c] for c in codes) for codes in code_sets]
+    frame[N_CODES] = np.array([len(codes) for codes in code_sets], dtype=np.int16)
     frame["sentiment"] = prep.sentiment.label
     frame["sentiment_score"] = np.round(prep.sentiment.score, 4)
     for j, lab in enumerate(SENTIMENT_LABELS):
@@ -303,7 +312,7 @@ def _assemble(
     frame["redacted"] = np.asarray(prep.redacted_spans) > 0
     for col in survey.frame.columns.drop([ID, TEXT]):  # respondent, question, groups, the rest
         frame[col] = survey.frame[col].values
-    for tid, lab in labels.items():
+    for tid, lab in labels.items():  # the primary theme only, until every count reads the codes (issue 17)
         frame[theme_column(tid, lab)] = (topic_id == tid).astype(np.int8)
 
     substantive = max(int((~nonanswer).sum()), 1)
@@ -321,6 +330,19 @@ def _assemble(
                                 len(members) / substantive, quote_ids, t.codebook_id))
     themes.sort(key=lambda th: (-th.size, th.id))
     return Analysis(frame, themes, model, edits, metadata)
+
+
+def _edited_codes(primary: int, fitted: list[int], edits: Edits, labels: dict[int, str]) -> list[int]:
+    """A comment's codes after the analyst's edits: its (edited) primary theme first, then the
+    other fitted codes as merges map them, each once."""
+    if primary < 0:
+        return []
+    codes = [primary]
+    for c in fitted[1:]:
+        c = edits.target(c)
+        if c in labels and c not in codes:
+            codes.append(c)
+    return codes
 
 
 def _distinct(rows: np.ndarray, texts: list[str]) -> np.ndarray:

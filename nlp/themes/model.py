@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
@@ -24,6 +23,8 @@ import numpy as np
 
 from nlp.themes.codebook import Codebook
 from nlp.schema import OUTLIER
+from nlp.themes.bertopic_import import import_bertopic
+from nlp.themes.codes import calibrate_code_threshold, code_sets
 from nlp.themes.cosine_umap import CosineUMAP
 from nlp.themes.labels import make_label
 from nlp.themes.keywords import theme_keywords
@@ -142,6 +143,7 @@ class ThemeModel:
         labels, origin = self._renumber(labels, origin)
         self._fit_head(X, labels, sample_weight)
         final = self.transform(X)[0]
+        self.code_threshold_ = calibrate_code_threshold(self.predict_proba, X, final, self.topic_ids_, self.seed)
         self._represent(X, docs, final, origin)
         return self
 
@@ -309,6 +311,11 @@ class ThemeModel:
         ids = np.where(score >= self.threshold_, ids, OUTLIER)
         return ids.astype(int), score.astype(np.float32)
 
+    def transform_codes(self, embeddings: np.ndarray) -> list[list[int]]:
+        """Every theme of each comment, primary first (`transform`'s id); none without a primary."""
+        primary = self.transform(embeddings)[0]
+        return code_sets(self.predict_proba(embeddings), self.topic_ids_, primary, self.code_threshold_)
+
     def fit_transform(self, embeddings, tokens, codebook_embeddings=None):
         return self.fit(embeddings, tokens, codebook_embeddings).transform(embeddings)
 
@@ -332,7 +339,8 @@ class ThemeModel:
         save_file({"coef": np.ascontiguousarray(self.coef_, dtype=np.float32),
                    "intercept": np.ascontiguousarray(self.intercept_, dtype=np.float32),
                    "topic_ids": np.ascontiguousarray(self.topic_ids_, dtype=np.int64)}, str(folder / HEAD_FILE))
-        doc = {"threshold": float(self.threshold_), "themes": [asdict(t) for t in self.themes_]}
+        doc = {"threshold": float(self.threshold_), "code_threshold": float(self.code_threshold_),
+               "themes": [asdict(t) for t in self.themes_]}
         (folder / THEMES_FILE).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -360,6 +368,7 @@ class ThemeModel:
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{THEMES_FILE}: {type(exc).__name__}: {exc}") from None
         model.threshold_, model.themes_ = threshold, themes
+        model.code_threshold_ = float(doc.get("code_threshold", 1.0))  # 1.0: one code per comment
         problem = model._head_problem()
         if problem:
             raise ValueError(f"{HEAD_FILE}: {problem}")
@@ -462,28 +471,3 @@ def discovery_features(
 
 
 __all__ = ["ThemeModel", "Theme", "ThemeParams", "adaptive_params", "discovery_features"]
-
-
-def import_bertopic():
-    """The BERTopic class, imported without its optional transformers-based extras.
-
-    The multimodal backend and the text-generation and zero-shot representations import
-    sentence-transformers / transformers at import time (5-8 s of a 10 s run); fritekst hands
-    BERTopic finished embeddings and never uses them. BERTopic treats each as optional
-    (ModuleNotFoundError -> NotInstalled), which is what a None entry in sys.modules produces;
-    the entries are removed again right after.
-    """
-    blocked = [m for m in _HEAVY_EXTRAS if m not in sys.modules] if "bertopic" not in sys.modules else []
-    for name in blocked:
-        sys.modules[name] = None  # type: ignore[assignment]
-    try:
-        from bertopic import BERTopic
-    finally:
-        for name in blocked:
-            if sys.modules.get(name, 0) is None:
-                del sys.modules[name]
-    return BERTopic
-
-
-_HEAVY_EXTRAS = ("bertopic.backend._multimodal", "bertopic.representation._textgeneration",
-                 "bertopic.representation._zeroshot", "bertopic.representation._visual")

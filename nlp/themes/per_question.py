@@ -58,6 +58,15 @@ class QuestionThemeModels:
                 ids[rows], scores[rows] = model.transform(embeddings[rows])
         return ids, scores
 
+    def transform_codes(self, embeddings: np.ndarray, questions: Sequence[str]) -> list[list[int]]:
+        questions = np.asarray(questions, dtype=object)
+        out: list[list[int]] = [[] for _ in range(len(embeddings))]
+        for question, model in self.models.items():
+            rows = np.flatnonzero(questions == question)
+            for i, codes in zip(rows, model.transform_codes(embeddings[rows]) if len(rows) else []):
+                out[i] = codes
+        return out
+
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,62 @@
+"""Several codes per comment (issue 17, first step): code sets, their calibration and their scores."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import small_theme_model
+from nlp.eval.topics import score_codes
+from nlp.themes.codes import calibrate_code_threshold, code_sets
+
+DEV = Path(__file__).resolve().parent.parent / "data" / "codes_dev"
+
+
+def test_code_sets_put_the_primary_first_and_add_likely_others():
+    proba = np.array([[0.5, 0.4, 0.1], [0.9, 0.05, 0.05], [0.4, 0.3, 0.3]])
+    ids = np.array([7, 8, 9])
+    assert code_sets(proba, ids, np.array([7, 7, -1]), 0.3) == [[7, 8], [7], []]
+    assert code_sets(proba, ids, np.array([8, 7, 7]), 0.3) == [[8, 7], [7], [7, 8, 9]]
+
+
+def test_calibration_gives_one_code_to_single_theme_data():
+    X = np.random.default_rng(0).normal(size=(20, 4)).astype(np.float32)
+    assert calibrate_code_threshold(lambda x: np.ones((len(x), 1)), X, np.zeros(20, int), np.array([0]), 0) == 1.0
+
+
+def test_fitted_model_gives_codes_whose_first_is_the_primary_theme():
+    model, X = small_theme_model()
+    primary = model.transform(X)[0]
+    codes = model.transform_codes(X)
+    assert [c[0] if c else -1 for c in codes] == primary.tolist()
+    assert 0 < model.code_threshold_ <= 1
+    assert all(len(set(c)) == len(c) for c in codes)
+
+
+def test_code_scores():
+    scores = score_codes(["a|b", "a", "", "c|a", "b"], ["a|b", "b", "", "a", "a|c"])
+    # F1 per row: 1, 0, 1 (both empty), 2/3, 0 -> mean 0.5333
+    assert scores["codes_f1_samples"] == round((1 + 0 + 1 + 2 / 3 + 0) / 5, 4)
+    assert scores["codes_f1_micro"] == round(2 * 3 / (6 + 6), 4)
+    # one-code gold rows: "b" (primary a: miss), "a" (primary c: miss)
+    assert scores["single_code_accuracy"] == 0.0
+    assert scores["codes_per_comment"] == 1.2 and scores["gold_codes_per_comment"] == 1.2
+
+
+@pytest.mark.slow
+def test_eval_topics_scores_codes_of_a_codebook_labelled_file_counting_uncoded_rows(tmp_path):
+    data = pd.read_csv(DEV / "comments.csv", dtype=str, keep_default_na=False)
+    part = data[data["split"] == "tune"].head(120)
+    part.to_csv(tmp_path / "dev.csv", index=False)
+    proc = subprocess.run([sys.executable, "-m", "nlp.cli", "eval", "topics", "--data", str(tmp_path / "dev.csv"),
+                           "--text-column", "Svar", "--label-column", "koder", "--codebook", str(DEV / "codebook.yaml")],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    scores = json.loads(proc.stdout)
+    gold = part["koder"].map(lambda g: len([c for c in g.split("|") if c])).sum() / len(part)  # uncoded rows count
+    assert scores["gold_codes_per_comment"] == round(gold, 4)
+    assert 0 < scores["codes_f1_samples"] <= 1 and 0 < scores["single_code_accuracy"] <= 1
