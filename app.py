@@ -15,25 +15,27 @@ import streamlit as st
 
 from nlp.app.running import ensure_sample, run_analysis
 from nlp.app.sidebar import sidebar_edits, sidebar_filters, sidebar_source
-from nlp.app.state import edited_now, flash, freeze_startup_objects, load_folder, set_run, sync_edits
+from nlp.app.state import edited_now, flash, freeze_startup_objects, has_drivers, load_folder, set_run, sync_edits
 from nlp.app.views.comments import view_comments
 from nlp.app.views.compare import view_compare
 from nlp.app.views.downloads import view_downloads
+from nlp.app.views.drivers import view_drivers
 from nlp.app.views.overview import view_overview
 from nlp.app.views.theme import view_theme
 from nlp.app.widgets import show_error, show_flash
 from nlp.runs.store import RunData
 from nlp.ui.filters import filter_comments
-from nlp.ui.page import PRIVACY_NOTE, run_caption
+from nlp.ui.page import PRIVACY_NOTE, run_caption, wide_counts
 from nlp.ui.text import fmt_int, md_escape
 
-VIEWS = ("Oversikt", "Tema", "Sammenlign", "Kommentarer", "Last ned")
+DRIVERS = "Drivere"  # the view of runs with a rating
 
 
 def header(run: RunData, comments: pd.DataFrame, total: int) -> bool:
     """Title, what the run is, the filter's size, and the original-text switch; True: show originals."""
     st.title("Åpne svar")
-    st.caption(md_escape(run_caption(run.source, run.metadata.get("created", ""), total, len(run.themes))))
+    st.caption(md_escape(run_caption(run.source, run.metadata.get("created", ""), total, len(run.themes),
+                                     wide_counts(run.metadata))))
     if len(comments) != total:
         st.caption(f"Utvalg: {fmt_int(len(comments))} av {fmt_int(total)} kommentarer (se sidepanelet).")
     show_original = False
@@ -54,7 +56,12 @@ def open_run() -> RunData:
         if folder is not None:
             set_run(folder)
             st.session_state["run_is_sample"] = False
-            flash("success", "Analysen er ferdig.")
+            left_out = (load_folder(str(folder)).metadata.get("rating") or {}).get("left_out", 0)
+            if left_out:
+                flash("warning", f"Analysen er ferdig. {fmt_int(left_out)} respondenter mangler en gyldig vurdering "
+                                 "og er holdt utenfor driverne; se fanen «Drivere».")
+            else:
+                flash("success", "Analysen er ferdig.")
 
     if not st.session_state.get("run_folder"):
         folder = ensure_sample()
@@ -88,15 +95,18 @@ def main() -> None:
     show_original = header(run, comments, len(edited.comments))
     show_flash()
 
-    tabs = st.tabs(list(VIEWS), key="view", on_change="rerun")
-    views = (
-        lambda: view_overview(run, edited, comments),
-        lambda: view_theme(run, edited, comments, show_original),
-        lambda: view_compare(run, edited, comments),
-        lambda: view_comments(run, edited, comments, show_original),
-        lambda: view_downloads(run, edited, show_original),
-    )
-    for tab, view in zip(tabs, views):
+    views = {
+        "Oversikt": lambda: view_overview(run, edited, comments),
+        "Tema": lambda: view_theme(run, edited, comments, show_original),
+        "Sammenlign": lambda: view_compare(run, edited, comments),
+        DRIVERS: lambda: view_drivers(run, edited, show_original),
+        "Kommentarer": lambda: view_comments(run, edited, comments, show_original),
+        "Last ned": lambda: view_downloads(run, edited, show_original),
+    }
+    if not has_drivers(run):
+        del views[DRIVERS]
+    tabs = st.tabs(list(views), key="view", on_change="rerun")
+    for tab, view in zip(tabs, views.values()):
         with tab:
             if tab.open:
                 view()

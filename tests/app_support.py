@@ -23,6 +23,33 @@ def sample_run() -> Path:
     return compute_run(SAMPLE_FILE.read_bytes(), SAMPLE_FILE.name, sample_settings())
 
 
+WIDE_FILE = ROOT / "data" / "kommuneundersokelse_wide.csv"
+#: two of the wide sample's ten open questions (grants and IMDi's guidance, which move the rating)
+WIDE_TEXTS = ("Har du kommentarer til samarbeidet med IMDi?", "Har du kommentarer til tilskuddsordningene?")
+WIDE_RATING = "Hvor nyttig er samarbeidet med IMDi? (1-5)"
+WIDE_GROUPS = ("År", "Fylke", "Rolle")  # what the upload guesses for the wide sample
+
+
+def wide_settings():
+    """The settings an analyst gets by uploading the wide sample and keeping two questions."""
+    from nlp.runs.app_runs import RunSettings
+
+    return RunSettings(text_columns=WIDE_TEXTS, id_column="Respondent", group_columns=WIDE_GROUPS,
+                       rating_column=WIDE_RATING)
+
+
+@pytest.fixture(scope="session")
+def wide_run() -> Path:
+    """The wide sample (two questions, with the rating) analysed as the app does (~1 minute, once).
+
+    Stored in the session's runs folder under its key, so the app finds it when an analyst makes
+    the same choices, and a server started with the same environment lists it.
+    """
+    from nlp.runs.app_runs import compute_run
+
+    return compute_run(WIDE_FILE.read_bytes(), WIDE_FILE.name, wide_settings())
+
+
 def copy_run(run: Path, dest: Path) -> Path:
     """A private copy of a run, for tests that edit it."""
     shutil.copytree(run, dest)

@@ -12,7 +12,9 @@ import uuid
 import pandas as pd
 import pytest
 
-from app_support import APP, copy_into_runs, copy_run, sample_run  # noqa: F401 - fixture
+from app_support import (  # noqa: F401 - fixtures
+    APP, WIDE_FILE, WIDE_GROUPS, WIDE_RATING, WIDE_TEXTS, copy_into_runs, copy_run, sample_run, wide_run,
+)
 from conftest import SAMPLE, SAMPLE_PERSONAL_DATA
 from nlp.themes.edits import Edits
 from nlp.ui.filters import filter_comments
@@ -164,7 +166,7 @@ def test_downloads_view_offers_every_file(app):
     _view(app, "Last ned")
     _no_errors(app)
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels == ["Excel (XLSX)", "CSV", "Excel (XLSX)", "Modellmappen (ZIP)"]
+    assert labels == ["Excel (XLSX)", "CSV", "SPSS (SAV)", "Excel (XLSX)", "Modellmappen (ZIP)"]
     assert "fritekst tag" in app.code[0].value
 
 
@@ -214,7 +216,8 @@ def test_upload_xlsx_analyse_and_reuse(app, sample_run, tmp_path):  # noqa: F811
     data = buf.getvalue()
     _upload(app, "runde.xlsx", data)
     assert not app.error
-    assert app.selectbox(key="up_text").value == "Svar"
+    assert app.multiselect(key="up_texts").value == ["Svar"]  # one column: the long layout, as before
+    assert app.selectbox(key="up_rating").value == "(ingen)"
     assert app.selectbox(key="up_id").value == "Svar-ID"
     assert {"Rolle", "År"} <= set(app.multiselect(key="up_groups").value)
     app.button(key="run_upload").click().run()
@@ -458,3 +461,106 @@ def test_no_personal_data_from_the_sample_in_any_view_or_download(app, sample_ru
         assert item in raw  # the sample really holds it
         assert item not in page, item
     assert "[NAVN]" in page and "[TELEFON]" in page  # the comments that held them are shown, redacted
+
+
+# ------------------------------------------------------------------ wide exports: questions and drivers
+
+
+def _wide(app):
+    """Upload the wide sample, keep two questions and the suggested rating, and analyse (the stored run)."""
+    _upload(app, WIDE_FILE.name, WIDE_FILE.read_bytes())
+    assert not app.error
+    suggested = app.multiselect(key="up_texts").value
+    assert len(suggested) == 10 and set(WIDE_TEXTS) <= set(suggested)  # every open question
+    assert app.selectbox(key="up_id").value == "Respondent"
+    assert app.selectbox(key="up_rating").value == WIDE_RATING
+    app.multiselect(key="up_texts").set_value(list(WIDE_TEXTS)).run()
+    assert any("2 spørsmål" in c.value for c in app.sidebar.caption)
+    assert app.multiselect(key="up_groups").value == list(WIDE_GROUPS)
+    app.button(key="run_upload").click().run()
+    _no_errors(app)
+    return app
+
+
+def test_wide_upload_question_filter_and_compare(app, wide_run):  # noqa: F811
+    _wide(app)
+    assert app.session_state["run_folder"] == str(wide_run)  # same file and choices: the stored run
+    assert "holdt utenfor driverne" in " ".join(w.value for w in app.warning)  # 10 bad ratings in the sample
+    run = _run(app)
+    inp = run.metadata["input"]
+    caption = app.caption[0].value.replace("\\", "")
+    assert f"{inp['respondents']} respondenter" in caption and "tomme svarfelt" in caption
+    assert f"{fmt_int(len(run.comments))} svar" in caption
+    assert inp["respondents"] == 787 and len(run.comments) + inp["blank_answers"] == 787 * 2
+    # the question is a filter, named "Spørsmål", with the full question texts
+    question = app.multiselect(key="flt_question")
+    assert question.label == "Spørsmål" and sorted(question.options) == sorted(WIDE_TEXTS)
+    question.set_value([WIDE_TEXTS[1]]).run()
+    _no_errors(app)
+    assert _metric(app, "Kommentarer") == fmt_int((run.comments["question"] == WIDE_TEXTS[1]).sum())
+    _view(app, "Kommentarer")
+    assert set(app.dataframe[0].value["Spørsmål"].astype(str)) == {WIDE_TEXTS[1]}
+    app.button(key="clear_filters").click().run()
+    # ... and a comparison
+    _view(app, "Sammenlign")
+    app.selectbox(key="cmp_column").set_value("question").run()
+    _no_errors(app)
+    assert "Temaer etter spørsmål" in [h.value for h in app.subheader]
+    assert len(app.get("plotly_chart")) == 2
+    _view(app, "Last ned")
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "SPSS (SAV)" in labels
+    code = app.code[0].value
+    assert '--text-columns "Har du kommentarer til samarbeidet med IMDi?"' in code and "--id-column" in code
+
+
+def test_drivers_view_ranks_themes_and_follows_the_edits(app, wide_run):  # noqa: F811
+    from nlp.ui import drivers
+
+    folder = copy_into_runs(wide_run, f"bred-{uuid.uuid4().hex[:8]}")
+    _open(app, folder)
+    _no_errors(app)
+    run = _run(app)
+    _view(app, "Drivere")
+    assert not app.exception
+    assert WIDE_RATING in app.subheader[0].value.replace("\\", "")
+    warning = " ".join(w.value for w in app.warning).replace("\\", "")
+    assert f"Vurderingskolonnen «{WIDE_RATING}»" in warning and "holdt utenfor driverne" in warning
+    assert any("hadde gitt samme vurdering som de andre" in c.value for c in app.caption)
+    stored = pd.read_csv(folder / "drivers.csv")
+    table = app.dataframe[0].value
+    assert table["Tema"].tolist() == stored["label"].tolist()  # no edits yet: as analysed
+    assert table["Effekt"].tolist() == pytest.approx(stored["impact"].round(3).tolist(), nan_ok=True)
+    assert len(app.get("plotly_chart")) == 1
+    # the most negative theme is about grants (the sample's rating was built so)
+    worst = stored.loc[stored["impact"].idxmin()]
+    assert worst["significant"] and "tilskudd" in " ".join(
+        run.comments.loc[run.comments["topic_id"] == worst["topic_id"], "text"]).lower()
+    # quotes of the chosen theme, with each respondent's rating
+    pick = _w(app.selectbox, "drv_theme")
+    assert pick.value == int(stored["topic_id"].iloc[0])
+    pick.set_value(int(worst["topic_id"])).run()
+    quotes = drivers.theme_quotes(_edited(app), int(worst["topic_id"]), drivers.read_ratings(folder), run.metadata)
+    assert [t.value for t in app.text] == quotes["text"].tolist()
+    assert any(c.value.replace("\\", "").startswith("Vurdering: ") for c in app.caption)
+
+    # a rename shows up in the drivers
+    edits = Edits(renames={int(worst["topic_id"]): "Penger og tilskudd"})
+    app.session_state["edits"] = edits.to_dict()
+    app.run()
+    _no_errors(app)
+    assert "Penger og tilskudd" in app.dataframe[0].value["Tema"].tolist()
+
+    # back to the sample, which has no rating: no "Drivere" tab, and no error from the one left open
+    app.radio(key="source").set_value("Eksempeldata").run()
+    app.button(key="back_to_sample").click().run()
+    _no_errors(app)
+    assert _run(app).folder != folder and len(app.metric) == 6
+
+
+def _edited(app):
+    from nlp.ui.editing import apply_edits
+
+    run = _run(app)
+    return apply_edits(run.comments, run.themes,
+                       Edits.from_dict(app.session_state["edits"]))

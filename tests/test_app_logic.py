@@ -474,3 +474,185 @@ def test_nlp_ui_never_imports_streamlit():
     ui = Path(__file__).resolve().parent.parent / "nlp" / "ui"
     for path in ui.glob("*.py"):
         assert not re.search(r"^\s*(import|from)\s+streamlit", path.read_text(encoding="utf-8"), re.M), path
+
+
+# ------------------------------------------------------------------ wide exports and drivers (issue 18)
+
+WIDE = SAMPLE.parent / "kommuneundersokelse_wide.csv"
+WIDE_RATING = "Hvor nyttig er samarbeidet med IMDi? (1-5)"
+
+
+def test_text_columns_guess_finds_the_open_questions_of_a_wide_export():
+    from nlp.ui.uploads import guess_text_columns
+
+    frame = read_upload(WIDE.read_bytes(), WIDE.name).frame
+    questions = [c for c in frame.columns if c.startswith(("Har du", "Hva ", "Hvordan"))]
+    assert len(questions) == 10
+    assert guess_text_columns(frame) == questions  # file order; not the id, municipality, role or rating
+    assert guess_id_column(frame, exclude=tuple(questions)) == "Respondent"
+    # a long file: only the answers, not the question column (long, but a handful of distinct values)
+    assert guess_text_columns(read_upload(SAMPLE.read_bytes(), SAMPLE.name).frame) == ["Svar"]
+    small = pd.DataFrame({
+        "ID": ["1", "2", "3", "4"],
+        "Kommune": ["Oslo", "Bergen", "Oslo", "Moss"],
+        "Tekst": ["Godt samarbeid med IMDi i år", "For lite penger til tiltak", "", "Vi mangler boliger nå"],
+        "Annet": ["Ønsker mer veiledning om tilskudd", "Vet ikke", "Bra kurs for ansatte", ""],
+        "Kode": ["a1 b2 c3", "a1 b2 c3", "a1 b2 c3", "a1 b2 c3"],  # words, but never distinct
+        "Tall": ["12 34 56", "78 90 12", "34 56 78", "90 12 34"],  # distinct, but no letters
+    })
+    assert guess_text_columns(small) == ["Tekst", "Annet"]
+    assert guess_text_columns(small, exclude=("Annet",)) == ["Tekst"]
+    assert guess_text_columns(pd.DataFrame({"Svar": ["ja", "nei", "kanskje"]})) == []
+
+
+def test_rating_guess_takes_numeric_scale_columns_named_as_ratings():
+    from nlp.ui.uploads import guess_rating_column, rating_candidates
+
+    frame = read_upload(WIDE.read_bytes(), WIDE.name).frame
+    assert rating_candidates(frame) == [WIDE_RATING]  # not År (2019), Kommunenr (0101) or the respondent id
+    assert guess_rating_column(frame) == WIDE_RATING
+    assert guess_rating_column(frame, exclude=(WIDE_RATING,)) is None
+    small = pd.DataFrame({
+        "Antall": ["1", "2", "3", "2"],                     # numbers in range, but not named as a rating
+        "Fornøyd totalt": ["4", "5", "vet ikke", "4,5"],      # one text among four: 75 % numbers, too few
+        "Score 0-10": ["9", "10", "7", "0"],
+        "Tilfredshet": ["2", "3", "", "1"],
+        "Konstant (1-5)": ["3", "3", "3", "3"],              # one value: no rating
+    })
+    assert rating_candidates(small) == ["Antall", "Score 0-10", "Tilfredshet"]
+    assert guess_rating_column(small) == "Score 0-10"
+    assert guess_rating_column(small[["Antall"]]) is None
+    assert rating_candidates(read_upload(SAMPLE.read_bytes(), SAMPLE.name).frame) == []
+
+
+def test_run_settings_one_column_keeps_the_old_key_several_are_wide():
+    from nlp.runs.app_runs import RunSettings, run_key
+
+    old = RunSettings(text_column="Svar", id_column="ID", group_columns=("Rolle",))
+    same = RunSettings(text_columns=("Svar",), id_column="ID", group_columns=["Rolle"])
+    assert same == old and not same.wide and same.texts == "Svar"
+    assert old.to_dict() == {"text_column": "Svar", "id_column": "ID", "group_columns": ["Rolle"], "sheet": None,
+                             "codebook_yaml": None, "seed": 42}  # the fields runs were keyed on before
+    assert run_key(b"x", "a.csv", same) == run_key(b"x", "a.csv", old)
+    wide = RunSettings(text_columns=("A?", "B", "A?"), id_column="R", rating_column="Nytte (1-5)")
+    assert wide.wide and wide.texts == ["A?", "B"] and wide.text_column == ""
+    assert wide.to_dict()["text_columns"] == ["A?", "B"] and wide.to_dict()["rating_column"] == "Nytte (1-5)"
+    assert run_key(b"x", "a.csv", wide) != run_key(b"x", "a.csv", RunSettings(text_columns=("A?", "B"), id_column="R"))
+    with pytest.raises(ValueError):
+        RunSettings()
+
+
+def test_question_column_reads_as_sporsmal_and_wide_runs_count_respondents():
+    from nlp.ui.page import group_label, group_labels, run_caption, tag_command, wide_counts
+    from nlp.ui.tables import comment_table
+
+    assert group_labels(["Rolle", "question"]) == {"Rolle": "Rolle", "question": "Spørsmål"}
+    assert group_labels(["Spørsmål", "question"])["question"] == "Spørsmål (åpent)"
+    assert group_label("question") == "Spørsmål" and group_label("År") == "År"
+    comments, _ = make_comments([{"text": "Bra", "topic_id": 1}], {1: "IMDi"})
+    comments["question"] = "Har du kommentarer til samarbeidet med IMDi?"
+    comments["Rolle"] = "Rektor"
+    table = comment_table(comments, ["Rolle", "question"])
+    assert table["Spørsmål"].tolist() == ["Har du kommentarer til samarbeidet med IMDi?"]  # full text
+    meta = {"input": {"rows": 1741, "questions": ["A?", "B"], "respondents": 787, "blank_answers": 6129,
+                      "text_column": "A?, B", "id_column": "Respondent"}}
+    assert wide_counts(meta) == (787, 1741, 6129) and wide_counts({"input": {"rows": 3}}) is None
+    assert run_caption("w.csv", "", 1741, 9, wide_counts(meta)) == \
+        "w.csv · 787 respondenter · 1\u00a0741 svar · 6\u00a0129 tomme svarfelt · 9 temaer"
+    assert tag_command(meta, "/r/model") == \
+        'fritekst tag NY_RUNDE.xlsx --text-columns "A?" "B" --id-column "Respondent" --model "/r/model"'
+    assert tag_command({"input": {"text_column": 'Svar "x" $y'}}, "m") == \
+        'fritekst tag NY_RUNDE.xlsx --text-column "Svar \\"x\\" \\$y" --model "m"'
+
+
+def _wide_edited():
+    """Eight respondents, two questions; theme 1 (Tilskudd) goes with low ratings, theme 2 with high."""
+    rows, ratings = [], {}
+    for r in range(8):
+        rid = f"R{r}"
+        low = r < 4
+        rows.append({"id": f"{rid}-1", "respondent": rid, "question": "Q1", "text": f"tilskudd {r}",
+                     "topic_id": 1 if low else 2})
+        rows.append({"id": f"{rid}-2", "respondent": rid, "question": "Q2", "text": f"annet {r}",
+                     "topic_id": -1})
+        ratings[rid] = str([1, 2, 2, 1, 5, 4, 5, 4][r])
+    ratings["R8"] = "vet ikke"  # a respondent without answers and a rating in text
+    comments, themes = make_comments(rows, {1: "Tilskudd", 2: "Veiledning"})
+    frame = pd.DataFrame({"rating": list(ratings.values()), "row": range(2, len(ratings) + 2)},
+                         index=pd.Index(list(ratings), name="respondent"))
+    meta = {"input": {"questions": ["Q1", "Q2"]},
+            "rating": {"column": "Nytte (1-5)", "scale": [1.0, 5.0], "scale_inferred": True}}
+    return editing.apply_edits(comments, themes, Edits()), frame, meta
+
+
+def test_drivers_follow_the_edits_and_explain_themselves(tmp_path):
+    from nlp.ui import drivers
+
+    edited, ratings, meta = _wide_edited()
+    table, check = drivers.edited_drivers(edited, ratings, meta)
+    assert table["topic_id"].tolist()[:2] in ([1, 2], [2, 1])
+    first = table.set_index("topic_id")
+    assert first.loc[1, "impact"] < 0 < first.loc[2, "impact"] and first.loc[1, "n"] == 4
+    assert check.text_rows == (10,) and check.valid == 8
+    note = drivers.rating_note(check)
+    assert note.startswith("Vurderingskolonnen «Nytte (1-5)» (skala 1–5, anslått ut fra verdiene): 1 av 9 ")
+    assert "tekst i rad 10" in note
+    assert "hadde gitt samme vurdering som de andre" in drivers.impact_explanation(check)
+    shown = drivers.drivers_table(table)
+    assert list(shown.columns)[:2] == ["Tema", "Respondenter"] and shown["Tema"].tolist()[0] in ("Tilskudd", "Veiledning")
+    line = drivers.driver_summary(first.loc[1].to_dict() | {"label": "Tilskudd"})
+    assert "4 respondenter" in line and "lavere enn de andre" in line and "poeng høyere" in line
+
+    # merge "Veiledning" into "Tilskudd": one theme left, every rated respondent mentions it
+    merged = editing.apply_edits(edited.comments, edited.themes, editing.merge(Edits(), edited, 2, 1))
+    after, _ = drivers.edited_drivers(merged, ratings, meta)
+    assert after["topic_id"].tolist() == [1] and after.loc[0, "n"] == 8 and pd.isna(after.loc[0, "impact"])
+    assert "(8 nevner temaet, 0 gjør det ikke" in drivers.driver_summary(after.loc[0])
+
+    quotes = drivers.theme_quotes(edited, 1, ratings, meta)
+    assert quotes["id"].tolist()[:2] == ["R0-1", "R1-1"]  # the theme's quotes first
+    assert quotes[drivers.RATING].tolist() == ["1", "2", "2", "1"]
+
+    fig = charts.drivers_chart(table.assign(label=["<b>x</b>", "y"]))
+    bar = fig.data[0]
+    assert "&lt;b&gt;x&lt;/b&gt;" in bar.y[0] and bar.error_x.array is not None
+    assert len(bar.y) == 2 and bar.orientation == "h"
+
+    # the stored ratings are read back with text ids
+    (tmp_path / "model").mkdir()
+    ratings.reset_index().to_parquet(tmp_path / "respondents.parquet")
+    assert not drivers.has_rating({}, tmp_path) and drivers.has_rating(meta, tmp_path)
+    assert drivers.read_ratings(tmp_path).equals(ratings)
+    assert drivers.respondent_column(meta) == "respondent" and drivers.respondent_column({}) == "id"
+    assert drivers.rating_scale(meta) is None
+    assert drivers.rating_scale({"rating": {"scale": [0, 10], "scale_inferred": False}}) == (0.0, 10.0)
+
+
+def test_sav_download_follows_the_edits():
+    pyreadstat = pytest.importorskip("pyreadstat")
+    edited, _, _ = _wide_edited()
+    renamed = editing.apply_edits(edited.comments, edited.themes, editing.rename(Edits(), edited, 1, "Penger"))
+    data = exports.sav_bytes(renamed)
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".sav") as f:
+        f.write(data)
+        f.flush()
+        frame, meta = pyreadstat.read_sav(f.name)
+    assert len(frame) == len(renamed.comments)
+    assert "Penger" in meta.column_names_to_labels.values()
+    assert not any("fitted" in c for c in frame.columns)
+    table = exports.tagged_comments(renamed, ["question"])
+    assert list(table.columns[:2]) == ["ID", "Respondent"] and "Spørsmål" in table
+    assert table["Respondent"].tolist()[:2] == ["R0", "R0"]
+
+
+@pytest.mark.parametrize("detail,expected", [
+    ("rating column 'Nytte' has no numeric values (3 text, 0 blank)", "Vurderingskolonnen «Nytte» har ingen tall"),
+    ("rating column 'Nytte': values from 12 to 90 fit none of the scales 1-5, 1-7, 0-10; give the scale",
+     "går fra 12 til 90"),
+    ("w.csv: columns 'A', 'B' have no text in any of their 4 rows", "Ingen av kolonnene 'A', 'B' har tekst"),
+    ("w.csv: column 'Rolle' is both a text column and a group column", "både som svarkolonne og som gruppekolonne"),
+])
+def test_wide_and_rating_errors_get_norwegian_messages(detail, expected):
+    assert expected in user_message(InputError(detail)).text

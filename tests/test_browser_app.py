@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from app_support import APP, ROOT, copy_into_runs, run_label
+from app_support import APP, ROOT, WIDE_RATING, copy_into_runs, run_label, wide_run  # noqa: F401 - fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -209,6 +209,26 @@ def test_renamed_theme_shows_its_new_name_in_chromium(page, server, tmp_path):
                            timeout=STEP_LIMIT_MS)
     assert picker.input_value() == f"Barn og skole ({theme.size})"
     assert read_edits(folder).renames == {theme.id: "Barn og skole"}
+
+
+def test_drivers_view_of_a_wide_run_draws_the_bars_in_chromium(page, server, wide_run, tmp_path):  # noqa: F811
+    """A wide run with a rating: the "Drivere" tab shows one bar per theme, with interval whiskers."""
+    _open_app(page, server)
+    folder = copy_into_runs(wide_run, f"bred-{tmp_path.name}")
+    stored = pd.read_csv(folder / "drivers.csv")
+    _open_saved(page, folder)
+    page.get_by_text("respondenter").first.wait_for(timeout=STEP_LIMIT_MS)  # the wide run's caption
+    page.get_by_role("tab", name="Drivere").click()
+    page.get_by_role("heading", name=f"Hva trekker «{WIDE_RATING}» opp og ned?").wait_for(timeout=STEP_LIMIT_MS)
+    bars = page.locator(".js-plotly-plot .barlayer .point")
+    bars.first.wait_for(timeout=STEP_LIMIT_MS)
+    assert bars.count() == int(stored["impact"].notna().sum())
+    assert page.locator(".js-plotly-plot .errorbar").count() >= 1
+    widest = max(bars.nth(i).bounding_box()["width"] for i in range(bars.count()))
+    assert widest > 20  # drawn, not empty
+    page.get_by_role("heading", name="Svarene bak et tema").wait_for(timeout=STEP_LIMIT_MS)
+    assert page.get_by_text("Vurdering:").first.is_visible()
+    assert not page.dialogs
 
 
 def test_charts_export_as_png_through_the_local_chromium():

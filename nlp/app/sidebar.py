@@ -14,11 +14,14 @@ from nlp.runs.store import RunData
 from nlp.schema import Edited
 from nlp.ui import editing
 from nlp.ui.text import fmt_int, md_escape
+from nlp.ui.page import group_labels
 from nlp.ui.uploads import (
-    group_candidates, guess_group_columns, guess_id_column, guess_text_column, upload_limits, uploader_label,
+    group_candidates, guess_group_columns, guess_id_column, guess_rating_column, guess_text_column,
+    guess_text_columns, rating_candidates, upload_limits, uploader_label,
 )
 
 SOURCES = ("Eksempeldata", "Last opp fil", "Åpne lagret kjøring")
+NONE = "(ingen)"
 
 
 def sidebar_source() -> None:
@@ -43,7 +46,8 @@ def sidebar_upload() -> None:
     limits = upload_limits()
     up = sb.file_uploader(uploader_label(limits), key="upload", max_upload_size=limits.widget_mb)
     if up is None:
-        sb.caption("Én rad per svar. Velg kolonnene etter opplasting.")
+        sb.caption("Én rad per svar, eller én rad per respondent med ett åpent spørsmål per kolonne. "
+                   "Velg kolonnene etter opplasting.")
         return
     data = up.getvalue()
     digest = hashlib.sha256(data).hexdigest()
@@ -63,19 +67,42 @@ def sidebar_upload() -> None:
     columns = list(frame.columns)
     if st.session_state.get("up_digest") != digest:  # new file: fresh guesses
         st.session_state["up_digest"] = digest
-        text = guess_text_column(frame) or columns[0]
-        id_col = guess_id_column(frame, exclude=text)
-        st.session_state["up_text"] = text
-        st.session_state["up_id"] = id_col or "(ingen)"
-        st.session_state["up_groups"] = guess_group_columns(frame, exclude=(text, id_col))
-    text = sb.selectbox("Kolonne med svarene", columns, key="up_text")
-    id_choice = sb.selectbox("ID-kolonne (valgfri)", ["(ingen)"] + [c for c in columns if c != text], key="up_id",
-                             help="En kolonne med en unik verdi per rad. Uten ID brukes radnummeret.")
-    id_col = None if id_choice == "(ingen)" else id_choice
-    options = group_candidates(frame, exclude=(text, id_col))
+        texts = guess_text_columns(frame) or [guess_text_column(frame) or columns[0]]
+        id_col = guess_id_column(frame, exclude=tuple(texts))
+        rating = guess_rating_column(frame, exclude=(*texts, id_col))
+        st.session_state["up_texts"] = texts
+        st.session_state["up_id"] = id_col or NONE
+        st.session_state["up_rating"] = rating or NONE
+        st.session_state["up_groups"] = guess_group_columns(frame, exclude=(*texts, id_col, rating))
+    texts = sb.multiselect(
+        "Kolonner med svarene", columns, key="up_texts", placeholder="Velg minst én kolonne",
+        help="Én kolonne: én rad per svar. Flere kolonner: ett åpent spørsmål per kolonne og én rad per "
+             "respondent (slik Questback, Nettskjema og SurveyXact eksporterer); temaene finnes på tvers av "
+             "spørsmålene, og spørsmålet blir en gruppe du kan filtrere og sammenligne på.")
+    if len(texts) > 1:
+        sb.caption(f"{len(texts)} spørsmål: hvert svar blir én kommentar, med respondent og spørsmål.")
+    id_options = [NONE] + [c for c in columns if c not in texts]
+    if st.session_state.get("up_id") not in id_options:
+        st.session_state["up_id"] = NONE
+    id_choice = sb.selectbox("ID-kolonne (valgfri)", id_options, key="up_id",
+                             help="En kolonne med en unik verdi per rad (per respondent når svarene står i flere "
+                                  "kolonner). Uten ID brukes radnummeret.")
+    id_col = None if id_choice == NONE else id_choice
+    rating_options = [NONE] + rating_candidates(frame, exclude=(*texts, id_col))
+    if st.session_state.get("up_rating") not in rating_options:
+        st.session_state["up_rating"] = NONE
+    rating_choice = sb.selectbox(
+        "Vurdering (valgfri)", rating_options, key="up_rating",
+        help="En tallkolonne per respondent (skala 1–5, 1–7 eller 0–10), f.eks. «Hvor nyttig er ...». "
+             "Gir fanen «Drivere»: hvilke temaer som trekker vurderingen opp eller ned.")
+    rating = None if rating_choice == NONE else rating_choice
+    options = group_candidates(frame, exclude=(*texts, id_col, rating))
     st.session_state["up_groups"] = [g for g in st.session_state.get("up_groups", []) if g in options]
     groups = sb.multiselect("Gruppekolonner", options, key="up_groups",
                             help="For å sammenligne temaer mellom grupper, f.eks. rolle, fylke, år og spørsmål.")
+    if not texts:
+        sb.info("Velg kolonnen (eller kolonnene) med de åpne svarene.")
+        return
     code_choice = sb.radio("Kodebok (valgfri)", ["Ingen", "IMDi-kodeboken", "Last opp kodebok (YAML)"],
                            key="up_codebook",
                            help="En kodebok med kjente temaer styrer temaene mot disse; nye temaer finnes i tillegg.")
@@ -92,8 +119,8 @@ def sidebar_upload() -> None:
         except UnicodeDecodeError:
             sb.error("Kodeboken må være en tekstfil i UTF-8 (YAML).")
             return
-    settings = RunSettings(text_column=text, id_column=id_col, group_columns=tuple(groups),
-                           sheet=st.session_state.get("up_sheet"), codebook_yaml=codebook_yaml)
+    settings = RunSettings(text_columns=tuple(texts), id_column=id_col, group_columns=tuple(groups),
+                           sheet=st.session_state.get("up_sheet"), codebook_yaml=codebook_yaml, rating_column=rating)
     if sb.button("Analyser", type="primary", key="run_upload", width="stretch"):
         st.session_state["pending_upload"] = (data, up.name, settings)
 
@@ -129,12 +156,13 @@ def sidebar_filters(run: RunData, edited: Edited) -> dict[str, list[str]]:
         return {}
     sb.subheader("Utvalg")
     chosen = {}
+    labels = group_labels(run.group_columns)
     for col in run.group_columns:
         values = group_values(edited.comments, col)
         key = f"flt_{col}"
         if key in st.session_state:
             st.session_state[key] = [v for v in st.session_state[key] if v in values]
-        chosen[col] = sb.multiselect(md_escape(col), values, key=key, placeholder="Alle")
+        chosen[col] = sb.multiselect(md_escape(labels[col]), values, key=key, placeholder="Alle")
     if any(chosen.values()):
         sb.button("Nullstill utvalget", key="clear_filters", on_click=clear_filters, args=(run.group_columns,))
     return chosen

@@ -15,7 +15,7 @@ from nlp.runs.app_runs import save_run_edits
 from nlp.runs.store import RunData, load_run, read_edits
 from nlp.schema import Edited
 from nlp.themes.edits import Edits
-from nlp.ui import charts, editing
+from nlp.ui import charts, drivers, editing
 from nlp.ui.uploads import UploadLimits, read_upload
 
 log = logging.getLogger("fritekst.app")
@@ -45,6 +45,20 @@ def cached_edited(folder: str, stamp: tuple, edits_json: str) -> Edited:
     return editing.apply_edits(run.comments, run.themes, Edits.from_dict(json.loads(edits_json)))
 
 
+@st.cache_resource(max_entries=6, show_spinner=False)
+def cached_ratings(folder: str, stamp: tuple):
+    """Every respondent's rating as read (`respondents.parquet`); shared, never mutated."""
+    return drivers.read_ratings(folder)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_drivers(folder: str, stamp: tuple, edits_json: str):
+    """The drivers of the edited themes: (table, RatingCheck)."""
+    run = cached_load(folder, stamp)
+    return drivers.edited_drivers(cached_edited(folder, stamp, edits_json), cached_ratings(folder, stamp),
+                                  run.metadata)
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def cached_upload(digest: str, name: str, sheet: str | None, limits: UploadLimits, _data: bytes):
     return read_upload(_data, name, sheet, limits)
@@ -71,6 +85,23 @@ def edits_now() -> Edits:
 def edited_now(run: RunData) -> Edited:
     folder = str(run.folder)
     return cached_edited(folder, folder_stamp(folder), json.dumps(st.session_state["edits"], sort_keys=True))
+
+
+def has_drivers(run: RunData) -> bool:
+    return drivers.has_rating(run.metadata, run.folder)
+
+
+def ratings_now(run: RunData):
+    folder = str(run.folder)
+    return cached_ratings(folder, folder_stamp(folder))
+
+
+def drivers_now(run: RunData):
+    """(drivers table, RatingCheck) after the analyst's edits; None for a run without a rating."""
+    if not has_drivers(run):
+        return None
+    folder = str(run.folder)
+    return cached_drivers(folder, folder_stamp(folder), json.dumps(st.session_state["edits"], sort_keys=True))
 
 
 def set_run(folder: Path | str) -> None:

@@ -39,18 +39,52 @@ _ENGINE_DIR = Path(__file__).resolve().parents[1]
 
 @dataclass(frozen=True)
 class RunSettings:
-    """What, besides the file's bytes, decides a run's results."""
+    """What, besides the file's bytes, decides a run's results.
 
-    text_column: str
+    One open column is ``text_column`` (the long layout: one row per answer). Several
+    (``text_columns``, a wide export: one row per respondent) are kept in ``text_columns``, and
+    ``text_column`` is then empty; a single entry in ``text_columns`` becomes ``text_column``, so
+    both spellings give the same run. ``to_dict`` leaves out the wide and rating fields while they
+    are unset, so runs computed before they existed keep their keys.
+    """
+
+    text_column: str = ""
     id_column: str | None = None
     group_columns: tuple[str, ...] = ()
     sheet: str | None = None
     codebook_yaml: str | None = None  # the codebook's text, so an edited codebook is a new run
     seed: int = 42
+    text_columns: tuple[str, ...] = ()  # several open columns: the wide layout
+    rating_column: str | None = None  # a numeric rating per respondent: the theme drivers
+
+    def __post_init__(self) -> None:
+        columns = tuple(dict.fromkeys(self.text_columns))
+        if len(columns) == 1:
+            object.__setattr__(self, "text_column", columns[0])
+            columns = ()
+        elif columns:
+            object.__setattr__(self, "text_column", "")
+        object.__setattr__(self, "text_columns", columns)
+        object.__setattr__(self, "group_columns", tuple(self.group_columns))
+        if not self.text_column and not columns:
+            raise ValueError("RunSettings needs a text column")
+
+    @property
+    def texts(self) -> str | list[str]:
+        """What `load_survey` takes: the one column, or the list of columns of a wide file."""
+        return list(self.text_columns) if self.text_columns else self.text_column
+
+    @property
+    def wide(self) -> bool:
+        return bool(self.text_columns)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["group_columns"] = list(self.group_columns)
+        d["text_columns"] = list(self.text_columns)
+        for name in ("text_columns", "rating_column"):
+            if not d[name]:
+                del d[name]
         return d
 
 
@@ -257,8 +291,8 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
     with tempfile.TemporaryDirectory(prefix="upload-", dir=root) as tmp:
         path = Path(tmp) / _safe_name(file_name)
         path.write_bytes(data)
-        survey = load_survey(path, settings.text_column, settings.id_column, list(settings.group_columns),
-                             settings.sheet)
+        survey = load_survey(path, settings.texts, settings.id_column, list(settings.group_columns),
+                             settings.sheet, rating_column=settings.rating_column)
         analysis = analyze(survey, AnalyzeOptions(codebook=codebook, seed=settings.seed), progress)
         staging = Path(tmp) / "run"
         write_analysis(analysis, staging, survey.group_columns)

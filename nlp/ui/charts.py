@@ -169,8 +169,9 @@ def group_bars(cmp_theme: pd.DataFrame, label: str, column: str) -> go.Figure:
                      arrayminus=(d["share"] - d["ci_low"]) * 100, color="#555", thickness=1.2),
         customdata=np.stack([[fmt_pct(v) for v in d["share"]], [fmt_pct(v) for v in d["ci_low"]],
                              [fmt_pct(v) for v in d["ci_high"]], [fmt_int(v) for v in d["k"]],
-                             [fmt_int(v) for v in d["n"]], [fmt_p(v) for v in d["p_adj"]]], axis=1),
-        hovertemplate="%{x}<br>Andel: %{customdata[0]} (95 % KI %{customdata[1]}–%{customdata[2]})<br>"
+                             [fmt_int(v) for v in d["n"]], [fmt_p(v) for v in d["p_adj"]],
+                             [plot_escape(g) for g in d["group"]]], axis=1),
+        hovertemplate="%{customdata[6]}<br>Andel: %{customdata[0]} (95 % KI %{customdata[1]}–%{customdata[2]})<br>"
                       "%{customdata[3]} av %{customdata[4]}<br>justert p = %{customdata[5]}<extra></extra>",
         showlegend=False,
     ))
@@ -206,6 +207,41 @@ def trend_lines(per_round: pd.DataFrame, themes: Sequence[tuple[int, str]], colu
                    margin=dict(l=10, r=10, t=30, b=10))
 
 
+def _signed(x: float, decimals: int = 2) -> str:
+    text = f"{abs(x):.{decimals}f}".replace(".", ",")
+    return ("−" if x < 0 and text.strip("0,") else "+" if x > 0 and text.strip("0,") else "") + text
+
+
+def drivers_chart(table: pd.DataFrame) -> go.Figure:
+    """Themes ranked by impact on the rating (largest first, on top), with 95 % intervals.
+
+    Significant themes are coloured (blue: lifts the mean, orange: pulls it down) and marked
+    with *; the others are grey. Themes without an impact (too few respondents) are left out.
+    """
+    d = table[table["impact"].notna()]
+    label = [plot_escape(f"{lab}{' *' if s else ''}", LABEL_LEN) for lab, s in zip(d["label"], d["significant"])]
+    colours = [(HIGHER if i > 0 else LOWER) if s else SAME for i, s in zip(d["impact"], d["significant"])]
+    low = (d["impact"] - d["impact_low"]).fillna(0)
+    high = (d["impact_high"] - d["impact"]).fillna(0)
+    fig = go.Figure(go.Bar(
+        y=label, x=d["impact"], orientation="h", marker_color=colours, showlegend=False,
+        error_x=dict(type="data", symmetric=False, array=high, arrayminus=low, color="#555", thickness=1.2),
+        customdata=np.stack([
+            [plot_escape(v) for v in d["label"]], [_signed(v, 3) for v in d["impact"]],
+            [_signed(v, 3) for v in d["impact_low"]], [_signed(v, 3) for v in d["impact_high"]],
+            [fmt_int(v) for v in d["n"]], [f"{v:.2f}".replace(".", ",") for v in d["mean_with"]],
+            [f"{v:.2f}".replace(".", ",") for v in d["mean_without"]], [fmt_p(v) for v in d["p_adjusted"]],
+        ], axis=1) if len(d) else None,
+        hovertemplate="%{customdata[0]}<br>Effekt: %{customdata[1]} (95 % KI %{customdata[2]} til "
+                      "%{customdata[3]})<br>%{customdata[4]} respondenter nevner temaet<br>Snitt med temaet: "
+                      "%{customdata[5]}, uten: %{customdata[6]}<br>justert p = %{customdata[7]}<extra></extra>",
+    ))
+    fig.add_vline(x=0, line_color="#333", line_width=1)
+    fig.update_yaxes(autorange="reversed", title_text="")
+    fig.update_xaxes(title_text="Effekt på snittet (poeng på skalaen)", zeroline=False)
+    return _layout(fig, height=max(260, 30 * len(d) + 110), margin=dict(l=10, r=20, t=20, b=10))
+
+
 
 def warm_up() -> None:
     """Build one small figure of each kind: Plotly loads its validators lazily (~0.5 s the first
@@ -214,4 +250,5 @@ def warm_up() -> None:
     go.Figure(go.Heatmap(z=[[1]], x=["a"], y=["b"], text=[["x"]], texttemplate="%{text}", colorbar=dict(title="x")))
     fig = go.Figure(go.Scatter(x=["a"], y=[1], mode="lines+markers", error_y=dict(array=[0.1])))
     fig.add_hline(y=1, annotation_text="x")
+    fig.add_vline(x=0)
     _layout(fig, title_text="x")

@@ -16,16 +16,20 @@ from typing import Sequence
 import pandas as pd
 
 from nlp.io import write_table
-from nlp.schema import SENTIMENT_NB, TOPIC_ID, Edited, theme_column
+from nlp.schema import RESPONDENT, SENTIMENT_NB, THEME_COLUMN_PREFIX, TOPIC_ID, Edited, theme_column
+from nlp.ui.page import group_labels
 
 TEXT_HEADING = "Kommentar (anonymisert)"
 ORIGINAL_HEADING = "Originaltekst (ikke anonymisert)"
 
 
 def tagged_comments(edited: Edited, group_columns: Sequence[str], include_original: bool = False) -> pd.DataFrame:
-    """One row per comment with its theme, sentiment, groups and a 0/1 column per theme."""
+    """One row per comment with its theme, sentiment, groups (a wide run's question as "Spørsmål", and its
+    respondent) and a 0/1 column per theme."""
     c = edited.comments
     out = pd.DataFrame({"ID": c["id"].astype(str)})
+    if RESPONDENT in c and RESPONDENT not in group_columns:  # a wide run: whose answer it is
+        out["Respondent"] = c[RESPONDENT].astype(str).values
     if include_original and "original_text" in c:
         out[ORIGINAL_HEADING] = c["original_text"].values
     out[TEXT_HEADING] = c["text"].values
@@ -35,8 +39,8 @@ def tagged_comments(edited: Edited, group_columns: Sequence[str], include_origin
     out["Ikke svar"] = c["is_nonanswer"].astype(int).values
     out["Duplikat"] = c["is_duplicate"].astype(int).values
     out["Anonymisert"] = c["redacted"].astype(int).values
-    for g in group_columns:
-        out[g] = c[g].values
+    for g, label in group_labels(group_columns).items():
+        out[label] = c[g].values
     for t in edited.themes:
         out[theme_column(t.id, t.label)] = c[theme_column(t.id, t.label)].astype(int).values
     return out
@@ -47,6 +51,25 @@ def table_bytes(frame: pd.DataFrame, suffix: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"tabell{suffix}"
         write_table(frame, path)
+        return path.read_bytes()
+
+
+#: columns the app adds to a run's comments, which no export carries
+_APP_COLUMNS = ("fitted_topic_id",)
+
+
+def sav_bytes(edited: Edited, include_original: bool = False) -> bytes:
+    """The comments as an SPSS .sav file after the analyst's edits: each theme a 0/1 variable with
+    value labels and its label as variable label, the other columns as in the run
+    (`nlp.report.spss.write_sav`, as `fritekst analyze` writes comments.sav)."""
+    from nlp.report.spss import write_sav
+
+    c = edited.comments
+    skip = {TOPIC_ID, *_APP_COLUMNS, *(() if include_original else ("original_text",))}
+    columns = [col for col in c.columns if col not in skip and not str(col).startswith(THEME_COLUMN_PREFIX)]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "kommentarer.sav"
+        write_sav(c, [(t.id, t.label) for t in edited.themes], path, codes_column=TOPIC_ID, columns=columns)
         return path.read_bytes()
 
 

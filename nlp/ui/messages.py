@@ -61,6 +61,21 @@ _KNOWN: list[tuple[str, str]] = [
     (r"column '([^']*)' has duplicate ids at " + _ROW,
      "ID-kolonnen «{1}» har samme ID flere ganger (rad {2}). Velg en kolonne der hver rad har sin egen ID, "
      "eller ingen."),
+    (r"columns ('[^']*'(?:, '[^']*')*) have no text in any of their (\d+) rows",
+     "Ingen av kolonnene {1} har tekst i noen av de {2} radene. Velg kolonnene med de åpne svarene."),
+    (r"column '([^']*)' is both a text column and a group column",
+     "Kolonnen «{1}» er valgt både som svarkolonne og som gruppekolonne. Velg den bare én av stedene."),
+    (r"text column (.+) is given twice", "Svarkolonnen {1} er valgt to ganger."),
+    # rating column (theme drivers)
+    (r"rating column '([^']*)' has no numeric values",
+     "Vurderingskolonnen «{1}» har ingen tall. Velg en kolonne med tall (1–5, 1–7 eller 0–10), eller ingen."),
+    (r"rating column '([^']*)': values from (\S+) to (\S+) fit none of the scales",
+     "Verdiene i vurderingskolonnen «{1}» går fra {2} til {3} og passer ikke med skalaene 1–5, 1–7 eller 0–10. "
+     "Velg en annen kolonne, eller ingen."),
+    (r"rating column '([^']*)' has no rating within ([\d.,]+-[\d.,]+)",
+     "Vurderingskolonnen «{1}» har ingen verdier innenfor skalaen {2}. Velg en annen kolonne, eller ingen."),
+    (r"respondent ids occur more than once",
+     "Samme respondent-ID står flere ganger. Velg en ID-kolonne med én unik verdi per respondent."),
     (r"only (\d+) distinct substantive comments",
      "Det er bare {1} ulike kommentarer med innhold; minst 3 trengs for å finne temaer."),
     (r"cannot write", "Resultatet kunne ikke lagres."),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import pandas as pd
 
 from nlp.report import workbook
-from nlp.schema import OUTLIER, TOPIC_ID, Edited
+from nlp.schema import OUTLIER, QUESTION, RESPONDENT, TOPIC_ID, Edited
 from nlp.ui.text import fmt_int
 
 PRIVACY_NOTE = (
@@ -38,13 +38,49 @@ def theme_name(edited: Edited, tid: int, with_size: bool = True) -> str:
     return f"{t.label} ({fmt_int(t.size)})" if with_size else t.label
 
 
-def run_caption(source: str, created: str, total: int, n_themes: int) -> str:
-    """The line under the title: file, comments, themes and the day of the analysis (unescaped)."""
+#: how the app names the columns a wide run adds (the file's own columns keep their names)
+COLUMN_LABELS = {QUESTION: "Spørsmål", RESPONDENT: "Respondent"}
+
+
+def group_labels(columns: Sequence[str]) -> dict[str, str]:
+    """Display names of a run's group columns: `question` is "Spørsmål" (or "Spørsmål (åpent)"
+    when the file has a column of that name too); every other column keeps its own name."""
+    out: dict[str, str] = {}
+    for col in columns:
+        label = COLUMN_LABELS.get(col, col)
+        if label != col and label in columns:
+            label = f"{label} (åpent)"
+        out[col] = label
+    return out
+
+
+def group_label(column: str, columns: Sequence[str] = ()) -> str:
+    """One group column's display name (see `group_labels`)."""
+    return group_labels([*columns, column] if column not in columns else columns)[column]
+
+
+def wide_counts(metadata: Mapping) -> tuple[int, int, int] | None:
+    """(respondents, answers, blank answer cells) of a wide run; None for a long one."""
+    inp = metadata.get("input") or {}
+    if not inp.get("questions"):
+        return None
+    return int(inp.get("respondents", 0)), int(inp.get("rows", 0)), int(inp.get("blank_answers", 0))
+
+
+def run_caption(source: str, created: str, total: int, n_themes: int,
+                wide: tuple[int, int, int] | None = None) -> str:
+    """The line under the title: file, comments (wide runs: respondents, answers and blank answer
+    cells), themes and the day of the analysis (unescaped)."""
     try:
         when = datetime.fromisoformat(created).astimezone().strftime("%d.%m.%Y")
     except ValueError:
         when = ""
-    parts = [source, f"{fmt_int(total)} kommentarer", f"{fmt_int(n_themes)} temaer"]
+    if wide is None:
+        parts = [source, f"{fmt_int(total)} kommentarer", f"{fmt_int(n_themes)} temaer"]
+    else:
+        respondents, answers, blank = wide
+        parts = [source, f"{fmt_int(respondents)} respondenter", f"{fmt_int(answers)} svar",
+                 f"{fmt_int(blank)} tomme svarfelt", f"{fmt_int(n_themes)} temaer"]
     if when:
         parts.append(f"analysert {when}")
     return " · ".join(parts)
@@ -75,3 +111,25 @@ def overview_table(comments: pd.DataFrame, edited: Edited) -> pd.DataFrame:
         shown[s] = (table[s] / n_theme).round(3)
     shown["Andel"] = shown["Andel"].round(3)
     return shown.drop(columns=["Nøytral", "Blandet"])
+
+
+def _quoted(value: object) -> str:
+    """A shell word in double quotes (as the analyst copies it into a terminal)."""
+    text = str(value)
+    for ch in ("\\", '"', "$", "`"):
+        text = text.replace(ch, "\\" + ch)
+    return f'"{text}"'
+
+
+def tag_command(metadata: Mapping, model_folder: object) -> str:
+    """The `fritekst tag` line for the next round, with the run's own text columns (and, for a
+    wide run, its respondent id column)."""
+    inp = metadata.get("input") or {}
+    questions = inp.get("questions") or []
+    if questions:
+        columns = "--text-columns " + " ".join(_quoted(q) for q in questions)
+        if inp.get("id_column"):
+            columns += f" --id-column {_quoted(inp['id_column'])}"
+    else:
+        columns = f"--text-column {_quoted(inp.get('text_column') or 'Svar')}"
+    return f"fritekst tag NY_RUNDE.xlsx {columns} --model {_quoted(model_folder)}"

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from nlp.schema import SENTIMENT_NB, TOPIC_ID
+from nlp.ui.page import group_labels
 
 _FLAGS = (("is_nonanswer", "ikke svar"), ("is_duplicate", "duplikat"), ("redacted", "anonymisert"))
 
@@ -27,8 +28,8 @@ def comment_table(frame: pd.DataFrame, group_columns: Sequence[str], show_theme:
     if show_theme:
         out["Tema"] = frame["topic_label"].astype("category")
     out["Sentiment"] = frame["sentiment"].map(lambda s: SENTIMENT_NB.get(s, s)).astype("category")
-    for g in group_columns:
-        out[g] = frame[g].astype(str).astype("category")
+    for g, label in group_labels(group_columns).items():
+        out[label] = frame[g].astype(str).astype("category")
     notes = np.full(len(frame), "", dtype=object)
     for flag, label in _FLAGS:
         on = frame[flag].to_numpy(dtype=bool)

@@ -30,7 +30,13 @@ _MB = 1024 * 1024
 MAX_GROUP_VALUES = 60
 
 _TEXT_NAMES = ("svar", "kommentar", "kommentarer", "fritekst", "tekst", "text", "comment", "answer", "merknad")
-_ID_NAMES = ("id", "svarid", "respondentid", "respid", "løpenummer", "lopenummer", "nr")
+_ID_NAMES = ("id", "svarid", "respondentid", "respid", "respondent", "respondentnr", "respondentnummer",
+             "løpenummer", "lopenummer", "nr")
+#: words in a column name that say it holds a rating (checked on the name without spaces or punctuation)
+_RATING_WORDS = ("nyttig", "fornøyd", "fornoyd", "tilfreds", "vurder", "karakter", "anbefal", "score", "rating",
+                 "nps", "skala", "hvorgodt", "hvorenig")
+_SCALE_IN_NAME = re.compile(r"(?<!\d)(0|1)\s*[-–—]\s*(5|7|10)(?!\d)")
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 
 
 @dataclass(frozen=True)
@@ -158,11 +164,75 @@ def guess_text_column(frame: pd.DataFrame) -> str | None:
     return max(scores, key=scores.get) if scores else None
 
 
-def guess_id_column(frame: pd.DataFrame, exclude: str | None = None) -> str | None:
+def _filled(frame: pd.DataFrame, col) -> pd.Series:
+    values = frame[col].astype(str).str.strip()
+    return values[values != ""]
+
+
+def guess_text_columns(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()) -> list[str]:
+    """The columns of open answers, in file order: mostly unique free text.
+
+    A column qualifies when its filled cells are mostly distinct (at least half), are words
+    rather than numbers or codes (letters in at least 80 %), and run to three words or more on
+    average. That keeps out ids (one token), categories (few distinct values, however long:
+    the question column of a long file) and short labels (municipality names). Blank cells do
+    not count against a column: in a wide export most respondents skip most questions. Empty
+    when no column qualifies (`guess_text_column` then picks the single most text-like one).
+    """
+    out = []
+    for col in frame.columns:
+        if col in exclude:
+            continue
+        filled = _filled(frame, col)
+        if len(filled) < min(3, len(frame)) or filled.empty:
+            continue
+        distinct = filled.nunique() / len(filled)
+        letters = filled.str.contains(r"[^\W\d_]{2,}", regex=True).mean()
+        words = filled.str.split().str.len().mean()
+        if distinct >= 0.5 and letters >= 0.8 and words >= 3:
+            out.append(col)
+    return out
+
+
+def rating_candidates(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()) -> list[str]:
+    """Columns that look like a rating, in file order: nearly every filled cell a number (80 %),
+    nearly all of them (90 %) within 0-10, and at least two different values. Years, municipality
+    numbers and other codes fall outside 0-10; a few typos or "vet ikke" do not disqualify a
+    column (the drivers name and leave out those rows)."""
+    out = []
+    for col in frame.columns:
+        if col in exclude:
+            continue
+        filled = _filled(frame, col)
+        if len(filled) < 2:
+            continue
+        numeric = filled[filled.str.fullmatch(_NUMBER)]
+        if len(numeric) < 0.8 * len(filled):
+            continue
+        values = pd.to_numeric(numeric.str.replace(",", ".", regex=False), errors="coerce").dropna()
+        if values.between(0, 10).mean() < 0.9 or values.nunique() < 2:
+            continue
+        out.append(col)
+    return out
+
+
+def guess_rating_column(frame: pd.DataFrame, exclude: tuple[str | None, ...] = ()) -> str | None:
+    """The rating to link the themes to: a rating-like column (`rating_candidates`) whose name says
+    so (a scale such as "(1-5)", or words like nyttig, fornøyd, vurdering, anbefale); else none,
+    since a rating changes what the run reports and should be the analyst's choice."""
+    for col in rating_candidates(frame, exclude):
+        name = str(col)
+        if _SCALE_IN_NAME.search(name) or any(w in _key(name) for w in _RATING_WORDS):
+            return col
+    return None
+
+
+def guess_id_column(frame: pd.DataFrame, exclude: str | tuple[str | None, ...] | None = None) -> str | None:
     """A column whose values are all filled in and unique, preferably named like an id."""
+    excluded = (exclude,) if isinstance(exclude, str) or exclude is None else tuple(exclude)
     candidates = []
     for col in frame.columns:
-        if col == exclude:
+        if col in excluded:
             continue
         values = frame[col].astype(str).str.strip()
         if (values == "").any() or not values.is_unique:

@@ -10,9 +10,9 @@ from nlp.app.widgets import chart
 from nlp.report.groups import group_values
 from nlp.report.stats import CORRECTIONS, compare_groups, looks_like_rounds, trend_across_rounds
 from nlp.runs.store import RunData
-from nlp.schema import TOPIC_ID, Edited
+from nlp.schema import QUESTION, TOPIC_ID, Edited
 from nlp.ui import charts
-from nlp.ui.page import theme_name, theme_order
+from nlp.ui.page import group_labels, theme_name, theme_order
 from nlp.ui.tables import significant_table, trend_table
 from nlp.ui.text import md_escape
 from nlp.ui.uploads import download_name
@@ -33,27 +33,32 @@ def view_compare(run: RunData, edited: Edited, comments: pd.DataFrame) -> None:
 
 
 def compare_between_groups(run: RunData, edited: Edited, comments: pd.DataFrame, themes) -> None:
-    column = st.selectbox("Sammenlign etter", run.group_columns, key="cmp_column")
+    labels = group_labels(run.group_columns)
+    column = st.selectbox("Sammenlign etter", run.group_columns, key="cmp_column", format_func=labels.get)
+    name = labels[column]
     groups = group_values(comments[~comments["is_nonanswer"].to_numpy(dtype=bool)], column)
     if len(groups) < 2:
-        st.info(f"Utvalget har bare én verdi i «{md_escape(column)}». Fjern utvalget i sidepanelet for å sammenligne.")
+        st.info(f"Utvalget har bare én verdi i «{md_escape(name)}». Fjern utvalget i sidepanelet for å sammenligne.")
         return
     cmp = compare_groups(comments, column, themes)
-    st.subheader(f"Temaer etter {md_escape(column)}")
+    st.subheader(f"Temaer etter {md_escape(name.lower() if column == QUESTION else name)}")
     st.caption("Andel av kommentarene med innhold i hver gruppe. ▲/▼: gruppen ligger signifikant over/under "
                "resten av kommentarene (5 % nivå, justert for mange sammenligninger med "
                f"{CORRECTIONS['fdr_bh']}). Hold pekeren over en rute for 95 % konfidensintervall og p-verdi.")
-    chart(charts.group_heatmap(cmp, themes, groups, column), download_name(run.source, f"etter-{column}", ".png"),
-          "cmp_heat", f"Andel per tema etter {column}")
+    chart(charts.group_heatmap(cmp, themes, groups, name), download_name(run.source, f"etter-{name}", ".png"),
+          "cmp_heat", f"Andel per tema etter {name}")
+    if column == QUESTION:
+        with st.expander("Spørsmålene i sin helhet"):
+            st.dataframe(pd.DataFrame({name: groups}), hide_index=True)
     theme_ids = [t for t, _ in themes]
     pick = st.selectbox("Vis ett tema med konfidensintervaller", theme_ids, key=theme_key("cmp_theme"),
                         format_func=lambda t: theme_name(edited, t, with_size=False))
     label = theme_name(edited, pick, with_size=False)
-    chart(charts.group_bars(cmp[cmp[TOPIC_ID] == pick], label, column),
-          download_name(run.source, f"tema-{pick}-etter-{column}", ".png"), "cmp_bars",
-          f"{label} etter {column} (95 % konfidensintervall)")
+    chart(charts.group_bars(cmp[cmp[TOPIC_ID] == pick], label, name),
+          download_name(run.source, f"tema-{pick}-etter-{name}", ".png"), "cmp_bars",
+          f"{label} etter {name} (95 % konfidensintervall)")
     st.markdown("#### Signifikante forskjeller")
-    sig = significant_table(cmp, column)
+    sig = significant_table(cmp, name)
     if sig.empty:
         st.caption("Ingen grupper skiller seg signifikant fra resten etter justering for mange sammenligninger.")
     else:
@@ -65,9 +70,11 @@ def compare_between_groups(run: RunData, edited: Edited, comments: pd.DataFrame,
 
 
 def compare_rounds(run: RunData, edited: Edited, comments: pd.DataFrame, themes, rounds: list[str]) -> None:
-    rcol = rounds[0] if len(rounds) == 1 else st.selectbox("Runde-kolonne", rounds, key="cmp_round_col")
+    labels = group_labels(run.group_columns)
+    rcol = rounds[0] if len(rounds) == 1 else st.selectbox("Runde-kolonne", rounds, key="cmp_round_col",
+                                                           format_func=labels.get)
     per_round, summary = trend_across_rounds(comments, rcol, themes)
-    st.subheader(f"Utvikling etter {md_escape(rcol)}")
+    st.subheader(f"Utvikling etter {md_escape(labels[rcol])}")
     if summary.empty or summary["first"].isna().all():
         st.info("Utvalget har bare én runde. Fjern utvalget i sidepanelet for å se utviklingen.")
         return

@@ -11,7 +11,7 @@ from nlp.runs.store import RunData
 from nlp.schema import OUTLIER, SENTIMENTS, TOPIC_ID, Edited
 from nlp.ui import charts, editing
 from nlp.ui.filters import filter_comments
-from nlp.ui.page import theme_choices, theme_name
+from nlp.ui.page import group_labels, theme_choices, theme_name
 from nlp.ui.tables import comment_table
 from nlp.ui.text import fmt_int, fmt_pct, md_escape, sentiment_nb
 
@@ -52,7 +52,8 @@ def view_theme(run: RunData, edited: Edited, comments: pd.DataFrame, show_origin
                     st.text(str(row["original_text"]))
                 else:
                     st.text(str(row["text"]))
-                meta = [sentiment_nb(row["sentiment"])] + [f"{g}: {row[g]}" for g in run.group_columns]
+                names = group_labels(run.group_columns)
+                meta = [sentiment_nb(row["sentiment"])] + [f"{names[g]}: {row[g]}" for g in run.group_columns]
                 st.caption(md_escape(" · ".join(str(m) for m in meta)))
             shown += 1
         if shown == 0:
