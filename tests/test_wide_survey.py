@@ -54,6 +54,10 @@ def test_every_respondent_and_answer_is_accounted_for(wide_run):
     assert set(comments["respondent"]) <= set(wide["Respondent"])
     respondents = pd.read_parquet(out / "respondents.parquet")
     assert respondents["respondent"].tolist() == wide["Respondent"].tolist()  # also those without answers
+    overview = pd.read_excel(out / "summary.xlsx", sheet_name="Oversikt").set_index("Mål")["Antall"]
+    assert overview["Respondenter"] == len(wide) and overview["Kommentarer i alt"] == answers
+    assert overview["Tomme svarfelt (gir ingen kommentar)"] == blanks
+    assert "Drivere" in pd.ExcelFile(out / "summary.xlsx").sheet_names
 
 
 def test_bad_ratings_are_named_by_column_and_row_and_only_they_are_left_out(wide_run):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -22,10 +22,15 @@ from nlp.schema import OUTLIER, SENTIMENT_NB, SENTIMENTS, TOPIC_ID, Edited
 _PERCENT_COLUMNS = ("Andel", "KI", "Forskjell", "Endring")
 
 
-def key_figures(edited: Edited) -> pd.DataFrame:
+def key_figures(edited: Edited, respondents: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """The run's counts; a wide survey's respondents and blank answer cells first, so every one is accounted for."""
     c = edited.comments
     sub = ~c["is_nonanswer"].to_numpy(dtype=bool)
-    return pd.DataFrame([
+    first = [] if not respondents else [
+        {"Mål": "Respondenter", "Antall": int(respondents["respondents"])},
+        {"Mål": "Tomme svarfelt (gir ingen kommentar)", "Antall": int(respondents["blank_answers"])},
+    ]
+    return pd.DataFrame(first + [
         {"Mål": "Kommentarer i alt", "Antall": len(c)},
         {"Mål": "Med innhold", "Antall": int(sub.sum())},
         {"Mål": "Ikke svar (f.eks. «nei», «vet ikke», «-»)", "Antall": int((~sub).sum())},
@@ -111,10 +116,10 @@ def sheet_name(name: str, existing: dict) -> str:
 
 
 def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Sequence[str] = (),
-                     drivers: pd.DataFrame | None = None) -> bytes:
+                     drivers: pd.DataFrame | None = None, respondents: Mapping[str, int] | None = None) -> bytes:
     """The theme summary for the report, one sheet per table, as .xlsx bytes."""
     sheets: dict[str, pd.DataFrame] = {
-        "Oversikt": key_figures(edited),
+        "Oversikt": key_figures(edited, respondents),
         "Temaer": theme_table(edited),
         "Sitater": quotes_table(edited, group_columns),
     }
@@ -148,8 +153,16 @@ def summary_workbook(edited: Edited, group_columns: Sequence[str], edits_log: Se
 
 
 def write_summary(edited: Edited, path: str | Path, group_columns: Sequence[str], edits_log: Sequence[str] = (),
-                  drivers: pd.DataFrame | None = None) -> None:
-    Path(path).write_bytes(summary_workbook(edited, group_columns, edits_log, drivers))
+                  drivers: pd.DataFrame | None = None, respondents: Mapping[str, int] | None = None) -> None:
+    Path(path).write_bytes(summary_workbook(edited, group_columns, edits_log, drivers, respondents))
+
+
+def respondent_counts(metadata: Mapping) -> dict[str, int] | None:
+    """A wide survey's respondents and blank answer cells, from a run's metadata (None for a long file)."""
+    inp = metadata.get("input") or {}
+    if "respondents" not in inp:
+        return None
+    return {"respondents": int(inp["respondents"]), "blank_answers": int(inp.get("blank_answers", 0))}
 
 
 #: drivers table column -> heading in the workbook

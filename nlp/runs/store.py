@@ -18,7 +18,7 @@ from nlp.errors import InputError
 from nlp.io import write_table
 from nlp.report.safe_cells import unescape_cell
 from nlp.report.stats import sentiment_by_theme
-from nlp.report.workbook import write_summary
+from nlp.report.workbook import respondent_counts, write_summary
 from nlp.runs.model_store import load_edits, load_model, save_model
 from nlp.runs.out_paths import staged_folder
 from nlp.report.spss import write_sav
@@ -67,7 +67,7 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, group_columns: list[
         if analysis.drivers is not None:
             write_table(analysis.drivers, stage / "drivers.csv")
         write_summary(Edited(analysis.comments, analysis.themes), stage / "summary.xlsx", group_columns,
-                      drivers=analysis.drivers)
+                      drivers=analysis.drivers, respondents=respondent_counts(analysis.metadata))
         save_model(stage / "model", analysis.model, analysis.metadata, analysis.edits)
         _keep_previous_edits(out, stage)
     return out

@@ -47,7 +47,8 @@ def view_downloads(run: RunData, edited: Edited, show_original: bool) -> None:
                    + (", og driverne av vurderingen." if driver_table is not None else "."))
         st.download_button(
             "Excel (XLSX)", key="dl_summary", icon=":material/download:",
-            data=lambda: workbook.summary_workbook(edited, run.group_columns, log_lines, drivers=driver_table),
+            data=lambda: workbook.summary_workbook(edited, run.group_columns, log_lines, drivers=driver_table,
+                                                  respondents=workbook.respondent_counts(run.metadata)),
             file_name=download_name(run.source, "temaoversikt", ".xlsx"), mime=XLSX_MIME)
     with st.container(border=True):
         st.markdown("**Modellen, til neste runde**")
