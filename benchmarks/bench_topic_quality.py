@@ -30,7 +30,7 @@ import pandas as pd  # noqa: E402
 from nlp.analyze import AnalyzeOptions, analyze, prepare  # noqa: E402
 from nlp.clean import clean  # noqa: E402
 from nlp.io import Survey  # noqa: E402
-from nlp.pipeline import load_pipeline  # noqa: E402
+from nlp.pipeline import PipelineRef  # noqa: E402
 from nlp.privacy import redact_comments  # noqa: E402
 
 from coherence import diversity, npmi  # noqa: E402
@@ -69,7 +69,7 @@ def main() -> None:
     docs = [" ".join(t) for t in toks]
     reference = norec_sentences(Path(args.data), args.n_reference, seed=1, exclude=set(sentences))
     ref_clean = clean(reference)  # the reference needs only keyword lemmas: prepare's first two steps
-    ref_toks = [list(r.tokens) for r in redact_comments(ref_clean.text, ref_clean.variety, load_pipeline())]
+    ref_toks = [list(r.tokens) for r in redact_comments(ref_clean.text, ref_clean.variety, PipelineRef())]
 
     rows: list[tuple[str, list[list[str]], float]] = []
 

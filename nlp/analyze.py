@@ -20,7 +20,7 @@ from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
 from nlp.errors import InputError, ModelError
 from nlp.io import Survey
 from nlp.runs.model_store import SavedModel, fingerprint
-from nlp.pipeline.spacy_pipeline import load_pipeline
+from nlp.pipeline.spacy_pipeline import PipelineRef
 from nlp.report.rating_drivers import theme_drivers
 from nlp.progress import Progress, for_stage, silent
 from nlp.themes.quotes import select_quotes
@@ -70,8 +70,8 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
     progress("Rensing", 1, 1)
 
     progress("Språkanalyse", 0, 1)
-    nlp = load_pipeline(options.pipeline)
-    redacted = redact_comments(cleaned.text, cleaned.variety, nlp, for_stage(progress, "Språkanalyse"))
+    pipeline = PipelineRef(options.pipeline)
+    redacted = redact_comments(cleaned.text, cleaned.variety, pipeline, for_stage(progress, "Språkanalyse"))
     progress("Anonymisering", 1, 1)
     safe = [r.text for r in redacted]
     tokens = [list(r.tokens) for r in redacted]
@@ -94,7 +94,7 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
     return Prepared(
         cleaned=cleaned, safe_text=safe, redacted_spans=[r.n_redacted for r in redacted],
         tokens=tokens, embeddings=embeddings, sentiment=sentiment,
-        encoder_name=encoder.name, encoder_model=encoder.model, pipeline_name=_pipeline_name(nlp),
+        encoder_name=encoder.name, encoder_model=encoder.model, pipeline_name=pipeline.name,
     )
 
 
@@ -218,10 +218,6 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
             f"{prep.encoder_name!r} gives {prep.embeddings.shape[1]}; refit it with `fritekst analyze`"
         )
     return _assemble(survey, prep, saved.model, saved.edits, saved.metadata, options, with_quotes=False)
-
-
-def _pipeline_name(nlp) -> str:
-    return f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
 
 
 def _fit_rows(prep: Prepared) -> np.ndarray:

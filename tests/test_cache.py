@@ -86,12 +86,13 @@ def test_cli_cache_info_and_clear(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.slow
 def test_comment_cache_is_redacted_and_keyed(tmp_path, monkeypatch):
-    from nlp.pipeline.spacy_pipeline import load_pipeline
+    from nlp.pipeline.spacy_pipeline import PipelineRef, load_pipeline, pipeline_id
     from nlp.privacy.redacted import redact_comments
 
     monkeypatch.setenv("FRITEKST_CACHE", str(tmp_path))
     texts = ["Ring Kari Nordmann på 412 34 567 om bustadene.", "Samarbeidet med IMDi går fint."]
-    nlp = load_pipeline()
+    nlp = PipelineRef()
+    assert nlp.id == pipeline_id(load_pipeline())  # the same identity, read from meta.json without loading
     first = redact_comments(texts, ["nb", "nb"], nlp)
     assert first[0].text == "Ring [NAVN] på [TELEFON] om bustadene." and first[0].n_redacted == 2
     assert "Kari" not in " ".join(first[0].tokens) and "IMDi" in first[1].tokens

@@ -64,3 +64,17 @@ def test_device_errors_are_clear():
         TorchE5Encoder(device="cuda:7")
     with pytest.raises(EncoderError, match="unknown device"):
         TorchE5Encoder(device="potato")
+
+
+def test_a_text_gets_the_same_vector_whatever_it_is_embedded_with():
+    """Cached vectors and themes must not depend on which texts happened to share a batch."""
+    from nlp.embed import get_encoder
+
+    enc = get_encoder()
+    texts = ["Kort.", "Samarbeidet med IMDi har vært godt i år, og vi får raske svar på spørsmål.",
+             "Tilskuddet kommer for sent, og det gjør planleggingen vanskelig for kommunen vår.",
+             "Vi trenger mer veiledning om negativ sosial kontroll og æresrelatert vold i skolen."] * 3
+    together = enc.encode(texts)
+    alone = np.stack([enc.encode([t])[0] for t in texts[:4]])
+    assert np.array_equal(together[:4], alone)
+    assert np.array_equal(enc.encode(texts[1:3])[0], together[1])

@@ -29,6 +29,8 @@ from nlp.embed.e5_weights import QK, E5Weights, dequantize_q4, read
 #: Pieces per batch (padded): keeps activations small and batches of similar length together.
 TOKEN_BUDGET = 4096
 MAX_BATCH = 64
+#: Windows are padded to a multiple of this, whatever else is in their batch.
+PAD_MULTIPLE = 8
 _SPACES = re.compile(" {2,}")
 
 
@@ -251,16 +253,23 @@ class TorchE5:
         return out.astype(np.float32)
 
     def _forward(self, windows: list[list[int]]) -> np.ndarray:
-        """Mean-pooled states per window, batched by length (longest first) under a token budget."""
-        order = sorted(range(len(windows)), key=lambda j: -len(windows[j]))
+        """Mean-pooled states per window, batched by length (longest first) under a token budget.
+
+        Each window is padded to a length set by itself alone (its length rounded up to a multiple
+        of PAD_MULTIPLE) and batched only with windows padded alike: a text's vector must not
+        depend on the other texts it happens to be embedded with (bfloat16 products change in the
+        last bits with the padded length, and the cache and the themes would then depend on history).
+        """
+        padded = [min(-(-len(w) // PAD_MULTIPLE) * PAD_MULTIPLE, self.model.max_positions) for w in windows]
+        order = sorted(range(len(windows)), key=lambda j: (-padded[j], j))
         out = np.empty((len(windows), self.dim), np.float32)
         start = 0
         autocast = torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.precision == "bf16")
         with torch.inference_mode(), autocast:
             while start < len(order):
-                longest = len(windows[order[start]])
+                longest = padded[order[start]]
                 size = max(1, min(MAX_BATCH, TOKEN_BUDGET // longest))
-                batch = order[start:start + size]
+                batch = [j for j in order[start:start + size] if padded[j] == longest]
                 ids = torch.full((len(batch), longest), self.tokenizer.pad, dtype=torch.long)
                 att = torch.zeros((len(batch), longest), dtype=torch.long)
                 for r, j in enumerate(batch):
@@ -269,5 +278,5 @@ class TorchE5:
                     att[r, : len(w)] = 1
                 pooled = self.model(ids.to(self.device), att.to(self.device))
                 out[batch] = pooled.float().cpu().numpy()
-                start += size
+                start += len(batch)
         return out

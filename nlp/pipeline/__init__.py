@@ -4,6 +4,7 @@ from nlp.faces import public_face
 
 __getattr__, __all__ = public_face(__name__, {
     "load_pipeline": "spacy_pipeline",
+    "PipelineRef": "spacy_pipeline",
     "annotate": "spacy_pipeline",
     "process": "spacy_pipeline",
     "pipeline_id": "spacy_pipeline",

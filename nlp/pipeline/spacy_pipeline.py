@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import spacy
@@ -116,30 +116,66 @@ def _load_cached(key: str, kind: str) -> Language:
         raise PipelineError(f"installed spaCy pipeline {key!r} could not be loaded: {exc}") from exc
 
 
+def _resolve(name_or_path: str | None) -> tuple[str, str]:
+    """(key, kind) for `_load_cached`: the bundled default, a folder, or an installed package name."""
+    if name_or_path is None or name_or_path == "":
+        name_or_path = os.environ.get(ENV_VAR) or None
+    if name_or_path is None:
+        return str((models_dir() / DEFAULT_PIPELINE).resolve()), "folder"
+    name_or_path = str(name_or_path)
+    if not Path(name_or_path).expanduser().exists() and not _looks_like_path(name_or_path):
+        bundled = models_dir() / name_or_path
+        if bundled.is_dir():
+            return str(bundled.resolve()), "path"
+        return name_or_path, "name"
+    return str(Path(name_or_path).expanduser().resolve()), "path"
+
+
 def load_pipeline(name_or_path: str | None = None) -> Language:
     """None -> $FRITEKST_PIPELINE or the bundled default; a folder path; or an installed package name.
 
     A bare name that is a folder under `models_dir()` loads that bundled folder. Loaded pipelines
     are cached per resolved name or path.
     """
-    if name_or_path is None or name_or_path == "":
-        name_or_path = os.environ.get(ENV_VAR) or None
-    if name_or_path is None:
-        return _load_cached(str((models_dir() / DEFAULT_PIPELINE).resolve()), "folder")
-    name_or_path = str(name_or_path)
-    if not Path(name_or_path).expanduser().exists() and not _looks_like_path(name_or_path):
-        bundled = models_dir() / name_or_path
-        if bundled.is_dir():
-            return _load_cached(str(bundled.resolve()), "path")
-        return _load_cached(name_or_path, "name")
-    return _load_cached(str(Path(name_or_path).expanduser().resolve()), "path")
+    return _load_cached(*_resolve(name_or_path))
+
+
+class PipelineRef:
+    """A pipeline named but not yet loaded: its identity comes from its meta.json, and spaCy is
+    loaded only when a comment must be annotated (a rerun whose comments are all cached never does)."""
+
+    def __init__(self, name_or_path: str | None = None) -> None:
+        self.key, self.kind = _resolve(name_or_path)
+
+    @cached_property
+    def nlp(self) -> Language:
+        return _load_cached(self.key, self.kind)
+
+    @cached_property
+    def meta(self) -> dict:
+        meta_file = Path(self.key) / "meta.json"
+        if self.kind != "name" and meta_file.is_file():
+            return spacy.util.load_meta(meta_file)  # what spacy.load would put in nlp.meta
+        return self.nlp.meta
+
+    @property
+    def id(self) -> str:
+        return meta_id(self.meta)
+
+    @property
+    def name(self) -> str:
+        """lang_name-version, as model metadata records it."""
+        return f"{self.meta.get('lang', '?')}_{self.meta.get('name', '?')}-{self.meta.get('version', '?')}"
 
 
 def pipeline_id(nlp: Language) -> str:
     """Identity for the cache: name, version and a hash of the meta (changes on retraining)."""
-    meta = nlp.meta
+    return meta_id(nlp.meta)
+
+
+def meta_id(meta: dict) -> str:
     digest = hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    return f"{meta.get('lang', nlp.lang)}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}-{digest}"
+    return f"{meta.get('lang', '?')}_{meta.get('name', 'pipeline')}-{meta.get('version', '0')}-{digest}"
 
 
 # --------------------------------------------------------------------------- annotation

@@ -18,7 +18,7 @@ from nlp import __version__
 from nlp.cache import BlobStore, keyed_hash, secret_key
 from nlp.themes.keyword_lemmas import keyword_tokens
 from nlp.paths import cache_dir
-from nlp.pipeline.spacy_pipeline import annotate, pipeline_id
+from nlp.pipeline.spacy_pipeline import PipelineRef, annotate
 from nlp.privacy.redactor import Redactor
 
 
@@ -32,14 +32,16 @@ class RedactedComment:
 def redact_comments(
     texts: Sequence[str],
     varieties: Sequence[str],
-    nlp,
+    pipeline: PipelineRef,
     on_step: Callable[[int, int], None] | None = None,
     store: BlobStore | None = None,
 ) -> list[RedactedComment]:
-    """One RedactedComment per text, in order; cached in `store` (default: the user's cache)."""
+    """One RedactedComment per text, in order; cached in `store` (default: the user's cache).
+
+    spaCy is loaded (`pipeline.nlp`) only if some comment is not in the cache yet."""
     texts = list(texts)
     store = store or BlobStore(cache_dir() / "comments.sqlite")
-    ns = f"{pipeline_id(nlp)}|fritekst-{__version__}"
+    ns = f"{pipeline.id}|fritekst-{__version__}"
     key = secret_key(Path(store.path).parent)
     keys = [keyed_hash(key, f"{v}\x1f{t}") for t, v in zip(texts, varieties)]
     found = store.get_many(ns, list(dict.fromkeys(keys)))
@@ -47,8 +49,8 @@ def redact_comments(
     todo = [i for i, r in enumerate(out) if r is None]
     if todo:
         sub = [texts[i] for i in todo]
-        annotations = annotate(sub, nlp, varieties=[varieties[i] for i in todo], on_step=on_step)
-        redactions = Redactor(nlp=nlp).redact_many(sub, annotations)
+        annotations = annotate(sub, pipeline.nlp, varieties=[varieties[i] for i in todo], on_step=on_step)
+        redactions = Redactor(nlp=pipeline.nlp).redact_many(sub, annotations)
         fresh: dict[bytes, bytes] = {}
         for i, a, r in zip(todo, annotations, redactions):
             out[i] = RedactedComment(r.text, len(r.spans),
