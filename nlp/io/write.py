@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from nlp.atomic import atomic_file
 from nlp.errors import InputError
 from nlp.io.excel import excel_text
 from nlp.io.raw import reason
@@ -34,9 +34,6 @@ def write_table(df: pd.DataFrame, path: str | Path) -> None:
     beside the target and moved into place, so a failure never leaves a half-written file or
     destroys the previous one.
     """
-    import os
-    import uuid
-
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in WRITABLE_SUFFIXES:
@@ -46,30 +43,26 @@ def write_table(df: pd.DataFrame, path: str | Path) -> None:
         )
     if path.is_dir():
         raise InputError(f"{path.name}: is a folder, not a file ({path})")
-    tmp: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-        if suffix == ".parquet":
-            out = df.reset_index(drop=True)
-            out.columns = [str(c) for c in out.columns]
-            out.to_parquet(tmp, index=False)
-        elif suffix == ".csv":  # CRLF (RFC 4180): a lone "\r" in a text is then quoted, not a line break
-            neutralise_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-        elif suffix == ".tsv":
-            neutralise_frame(df).to_csv(tmp, index=False, sep="\t", encoding="utf-8", lineterminator="\r\n")
-        else:
-            _write_xlsx(df, tmp, path.name)
-        os.replace(tmp, path)
-        tmp = None
+        with atomic_file(path) as tmp:
+            _write(df, tmp, suffix, path.name)
     except InputError:
         raise
     except Exception as exc:  # OSError, xlsxwriter's FileCreateError, pyarrow type errors
         raise InputError(f"{path.name}: cannot write file ({reason(exc)})") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+
+
+def _write(df: pd.DataFrame, tmp: Path, suffix: str, shown: str) -> None:
+    if suffix == ".parquet":
+        out = df.reset_index(drop=True)
+        out.columns = [str(c) for c in out.columns]
+        out.to_parquet(tmp, index=False)
+    elif suffix == ".csv":  # CRLF (RFC 4180): a lone "\r" in a text is then quoted, not a line break
+        neutralise_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+    elif suffix == ".tsv":
+        neutralise_frame(df).to_csv(tmp, index=False, sep="\t", encoding="utf-8", lineterminator="\r\n")
+    else:
+        _write_xlsx(df, tmp, shown)
 
 
 def _xlsx_text(value: str) -> str:

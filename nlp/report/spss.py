@@ -10,17 +10,15 @@ failed export never leaves a half-written ``.sav`` behind.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import unicodedata
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from nlp.atomic import atomic_file
 from nlp.errors import OutputError
 from nlp.report.rating_drivers import answer_themes
 
@@ -198,18 +196,10 @@ def write_sav(
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path.name}: is a folder, not a file ({path})")
-    tmp: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-        pyreadstat.write_sav(frame, tmp, file_label=_truncate(file_label, MAX_FILE_LABEL_BYTES), **kwargs)
-        os.replace(tmp, path)
-        tmp = None
+        with atomic_file(path) as tmp:
+            pyreadstat.write_sav(frame, tmp, file_label=_truncate(file_label, MAX_FILE_LABEL_BYTES), **kwargs)
     except Exception as exc:  # OSError, or pyreadstat's own errors for what it cannot write
         raise OutputError(f"{path.name}: cannot write the SPSS file ({exc})") from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
     return SavLayout(path, layout.rows, layout.names, layout.theme_variables)
 
