@@ -71,6 +71,42 @@ def _text_columns(args) -> str | list[str]:
     return args.text_columns if args.text_columns else args.text_column
 
 
+def add_correct(sub) -> None:
+    p = sub.add_parser("correct", help="teach a saved model the analyst's codes for some comments")
+    p.add_argument("--model", required=True, help="the model/ folder written by analyze")
+    p.add_argument("--data", required=True, help="file with the comments and their codes")
+    p.add_argument("--text-column", required=True, help="column with the comments")
+    p.add_argument("--id-column", help="column with a unique id per row, for messages (default: row number)")
+    p.add_argument("--label-column", required=True,
+                   help="column with each comment's code: codebook id, theme id (3 or T3) or theme label; "
+                        "empty rows are left alone")
+    p.add_argument("--sheet", help="XLSX sheet name (default: the first)")
+    p.add_argument("--pipeline", help="spaCy pipeline (default: the model's)")
+    p.set_defaults(func=run_correct)
+
+
+def run_correct(args) -> int:
+    from nlp.analyze import AnalyzeOptions
+    from nlp.atomic import atomic_file
+    from nlp.correct import correct
+    from nlp.io import load_survey
+    from nlp.runs.model_store import load_model, save_edits
+    from nlp.themes.corrections import FILE
+
+    saved = load_model(args.model)
+    survey = load_survey(args.data, args.text_column, args.id_column, [args.label_column], args.sheet)
+    label = survey.group_columns[0]
+    options = AnalyzeOptions(encoder=saved.metadata.get("encoder_spec"),
+                             pipeline=args.pipeline or saved.metadata.get("pipeline_spec"))
+    result = correct(survey, label, saved, options)
+    with atomic_file(Path(args.model) / FILE) as tmp:
+        result.corrections.save_to(tmp)
+    save_edits(args.model, result.edits)
+    print(f"{result.recorded} corrections recorded ({len(result.corrections)} in the model); {result.skipped} rows "
+          f"without a code or without content -> {args.model}", file=sys.stderr)
+    return 0
+
+
 def _progress(args):
     from nlp.progress import TerminalProgress
 

@@ -60,3 +60,54 @@ def test_eval_topics_scores_codes_of_a_codebook_labelled_file_counting_uncoded_r
     gold = part["koder"].map(lambda g: len([c for c in g.split("|") if c])).sum() / len(part)  # uncoded rows count
     assert scores["gold_codes_per_comment"] == round(gold, 4)
     assert 0 < scores["codes_f1_samples"] <= 1 and 0 < scores["single_code_accuracy"] <= 1
+
+
+def test_refit_moves_the_head_only_as_far_as_the_corrections_need():
+    from nlp.themes.corrections import Corrections, refit
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 5)).astype(np.float32)
+    coef0, b0 = np.eye(3, 5, dtype=np.float32), np.zeros(3, np.float32)
+    y = np.full(6, 2)
+    c, b = refit(coef0, b0, X[:6], y, lam=0.3)
+    assert ((X[:6] @ c.T + b).argmax(1) == 2).all()  # the corrected comments now get theme 2
+    far, _ = refit(coef0, b0, X[:6], y, lam=1e4)
+    assert np.abs(far - coef0).max() < np.abs(c - coef0).max()  # a stronger pull keeps it nearer
+    fitted = Corrections(X[:6], np.full(6, 12)).fit(coef0, b0, np.array([10, 11, 12]))
+    assert fitted.coef.shape == (3, 5) and fitted.intercept.shape == (3,)
+
+
+@pytest.mark.slow
+def test_correct_records_the_codes_and_tag_applies_them(tmp_path):
+    def cli(*argv):
+        return subprocess.run([sys.executable, "-m", "nlp.cli", *argv], capture_output=True, text=True)
+
+    data = pd.read_csv(DEV / "comments.csv", dtype=str, keep_default_na=False)
+    part = data[data["split"] == "tune"].head(150)
+    part.to_csv(tmp_path / "dev.csv", index=False)
+    codebook = str(DEV / "codebook.yaml")
+    proc = cli("analyze", str(tmp_path / "dev.csv"), "--text-column", "Svar", "--id-column", "id", "--codebook", codebook,
+               "--out", str(tmp_path / "run"), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    before = pd.read_parquet(tmp_path / "run" / "comments.parquet")
+    wrong = before[(before["codes"].str.split("|").str[0] != part["koder"].str.split("|").str[0].values)
+                   & (part["koder"].values != "")].head(12)
+    assert len(wrong) >= 5
+    fix = part.set_index("id").loc[wrong["id"], ["Svar", "koder"]].reset_index()
+    fix.loc[len(fix)] = ["x", "Dette er ingen tema", "ukjent_kode"]
+    fix.to_csv(tmp_path / "fix_bad.csv", index=False)
+    proc = cli("correct", "--model", str(tmp_path / "run" / "model"), "--data", str(tmp_path / "fix_bad.csv"),
+               "--text-column", "Svar", "--id-column", "id", "--label-column", "koder")
+    assert proc.returncode == 2 and "x ('ukjent_kode')" in proc.stderr and "names no theme" in proc.stderr
+    fix.iloc[:-1].to_csv(tmp_path / "fix.csv", index=False)
+    proc = cli("correct", "--model", str(tmp_path / "run" / "model"), "--data", str(tmp_path / "fix.csv"),
+               "--text-column", "Svar", "--label-column", "koder")
+    assert proc.returncode == 0 and f"{len(wrong)} corrections recorded" in proc.stderr, proc.stderr
+    assert (tmp_path / "run" / "model" / "corrections.safetensors").is_file()
+    proc = cli("tag", str(tmp_path / "dev.csv"), "--text-column", "Svar", "--id-column", "id",
+               "--model", str(tmp_path / "run" / "model"),
+               "--out", str(tmp_path / "t.csv"), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    after = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False).set_index("id")
+    for rid, gold in zip(fix["id"][:-1], fix["koder"][:-1]):
+        assert after.loc[rid, "codes"].split("|")[0] == gold.split("|")[0]  # the analyst's code, exactly

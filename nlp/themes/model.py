@@ -294,9 +294,13 @@ class ThemeModel:
         return int(self.coef_.shape[1])
 
     def predict_proba(self, embeddings: np.ndarray) -> np.ndarray:
+        """Per theme; with the analyst's corrections (`corrections_`, nlp.themes.corrections), by the head they refitted."""
         X = np.asarray(embeddings, dtype=np.float32)
         if len(self.topic_ids_) == 1:
             return np.ones((len(X), 1), dtype=np.float32)
+        corrections = getattr(self, "corrections_", None)
+        if corrections is not None and corrections.coef is not None:
+            return _softmax(X @ corrections.coef.T + corrections.intercept)
         z = X @ self.coef_.T + self.intercept_
         if z.shape[1] == 1:  # binary logistic regression stores one row
             z = np.hstack([-z, z]) / 2
@@ -307,8 +311,7 @@ class ThemeModel:
         proba = self.predict_proba(embeddings)
         best = proba.argmax(axis=1)
         score = proba[np.arange(len(proba)), best]
-        ids = self.topic_ids_[best]
-        ids = np.where(score >= self.threshold_, ids, OUTLIER)
+        ids = np.where(score >= self.threshold_, self.topic_ids_[best], OUTLIER)
         return ids.astype(int), score.astype(np.float32)
 
     def transform_codes(self, embeddings: np.ndarray) -> list[list[int]]:

@@ -1,0 +1,75 @@
+"""`fritekst correct`: the analyst's codes for some comments become corrections the model learns from.
+
+The same record the app writes (a move in `edits.json`, keyed by the comment's redacted text) plus
+the comment's vector (`nlp.themes.corrections`), so `tag` also moves the comments that resemble it.
+A label names a theme by codebook id, by id (`3` or `T3`) or by its label (case ignored); with
+several codes (`a|b`) the first is the comment's theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.analyze import AnalyzeOptions, prepare
+from nlp.errors import InputError
+from nlp.io import Survey
+from nlp.runs.model_store import SavedModel
+from nlp.themes.corrections import Corrections
+from nlp.themes.edits import Edits, text_id
+from nlp.themes.model import ThemeModel
+
+
+@dataclass
+class Corrected:
+    edits: Edits
+    corrections: Corrections
+    recorded: int   # comments whose theme was recorded
+    skipped: int    # rows without a label, and non-answers
+
+
+def theme_lookup(model: ThemeModel, edits: Edits) -> dict[str, int]:
+    """Every name a theme answers to, casefolded: codebook id, id, T<id>, label (as renamed)."""
+    names: dict[str, int] = {}
+    for t in model.themes_:
+        target = edits.target(t.id)
+        for name in (t.codebook_id, str(t.id), f"T{t.id}", t.label, edits.label(t.id, t.label)):
+            if name:
+                names.setdefault(str(name).strip().casefold(), target)
+    return names
+
+
+def correct(survey: Survey, label_column: str, saved: SavedModel, options: AnalyzeOptions) -> Corrected:
+    model = saved.model
+    if not isinstance(model, ThemeModel):
+        raise InputError("corrections are not supported for themes fitted per question (--per-question) yet")
+    names = theme_lookup(model, saved.edits)
+    labels = survey.frame[label_column].fillna("").astype(str).tolist()
+    rows, themes, unknown = [], [], []
+    for i, label in enumerate(labels):
+        first = next((c.strip() for c in label.split("|") if c.strip()), "")
+        if not first:
+            continue
+        theme = names.get(first.casefold())
+        if theme is None:
+            unknown.append((survey.frame["id"].iloc[i], first))
+            continue
+        rows.append(i)
+        themes.append(theme)
+    if unknown:
+        shown = ", ".join(f"{rid} ({label!r})" for rid, label in unknown[:10])
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        raise InputError(f"{survey.source}: column '{label_column}' names no theme of the model in rows with id "
+                         f"{shown}{more}; use a codebook id, a theme id (3 or T3) or a theme's label")
+    prep = prepare(survey, options)
+    substantive = ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool)
+    keep = [k for k, i in enumerate(rows) if substantive[i]]
+    rows, themes = [rows[k] for k in keep], np.asarray([themes[k] for k in keep], dtype=int)
+    edits = Edits.from_dict(saved.edits.to_dict())
+    for i, theme in zip(rows, themes):
+        edits.moves[text_id(prep.safe_text[i])] = int(theme)
+    previous = getattr(model, "corrections_", None) or Corrections(np.zeros((0, model.dim), np.float32),
+                                                                  np.zeros(0, int))
+    corrections = previous.add(prep.embeddings[rows], themes).fit(model.coef_, model.intercept_, model.topic_ids_)
+    return Corrected(edits, corrections, len(rows), len(labels) - len(rows))
