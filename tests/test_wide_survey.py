@@ -15,7 +15,6 @@ pytestmark = pytest.mark.slow
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 WIDE = DATA / "kommuneundersokelse_wide.csv"
-SNAPSHOT = Path(__file__).resolve().parent / "data" / "sample_snapshot.csv"
 RATING = "Hvor nyttig er samarbeidet med IMDi? (1-5)"
 QUESTIONS = [
     "Har du kommentarer til samarbeidet med IMDi?", "Har du kommentarer til tilskuddsordningene?",
@@ -71,13 +70,16 @@ def test_bad_ratings_are_named_by_column_and_row_and_only_they_are_left_out(wide
     assert (drivers["n"] + drivers["n_without"] == 787 - 9).all()
 
 
-def test_same_themes_as_the_long_sample_and_drivers_recover_the_constructed_effects(wide_run):
+def test_same_themes_as_the_long_sample_and_drivers_recover_the_constructed_effects(wide_run, tmp_path):
     """The wide export is built from the long sample (data/make_wide_sample.py): the themes must agree."""
     out, _ = wide_run
     comments = pd.read_parquet(out / "comments.parquet")
-    long = pd.read_csv(DATA / "kommuneundersokelse_2019_2021.csv", sep=";", encoding="utf-8-sig", dtype=str,
-                       keep_default_na=False)
-    long["topic_long"] = pd.read_csv(SNAPSHOT, dtype={"id": str})["topic_id"].values
+    long_file = DATA / "kommuneundersokelse_2019_2021.csv"
+    proc = cli("analyze", str(long_file), "--text-column", "Svar", "--id-column", "Svar-ID", "--out",
+               str(tmp_path / "long"), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    long = pd.read_csv(long_file, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    long["topic_long"] = pd.read_parquet(tmp_path / "long" / "comments.parquet")["topic_id"].values
     long["tema"] = long["Svar-ID"].map(pd.read_csv(GOLD, dtype=str).set_index("Svar-ID")["tema"])
     both = long.merge(comments.rename(columns={"question": "Spørsmål"}), on=["År", "Kommunenr", "Rolle", "Spørsmål"])
     assert len(both) == len(comments)
