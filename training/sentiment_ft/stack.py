@@ -81,6 +81,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--dev-from-folds", action="store_true",
                     help="the seed replicas are the fold models (each trained on (k-1)/k of the rows, seed = fold)")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--save", type=Path, help="write the stacker (a SentimentModel folder) here")
     args = ap.parse_args(argv)
     LABELS, SentimentModel, SentimentResult, ece_fn, score = _sentiment()
     from nlp.sentiment import fit_temperature
@@ -173,6 +174,9 @@ def main(argv=None) -> dict:
         hc = score(target.labels, r)
         res["survey_holdout_2021"] = {k: hc.get(k) for k in ("macro_f1", "macro_f1_4class", "ece", "accuracy")}
         stacks[f"scale{scale}"] = res
+        if args.save:
+            model.save(args.save / f"scale{scale}", {"features": f"[frozen e5 embedding (384), {scale} * fine-tune logits "
+                                                                 f"({args.config}, {args.variant})]", "scores": res})
         print(json.dumps({f"stack scale {scale}": res}), flush=True)
     report["stack"] = stacks
     if args.out:
