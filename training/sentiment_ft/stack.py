@@ -36,10 +36,11 @@ def _embed_fn():
 
 
 def _sentiment():
+    from nlp.sentiment import LABELS, SentimentModel, SentimentResult
     try:
-        from nlp.sentiment import LABELS, SentimentModel, SentimentResult, expected_calibration_error
-    except ImportError:  # pragma: no cover
-        raise
+        from nlp.sentiment import expected_calibration_error
+    except ImportError:  # restructured package (nlp/sentiment/calibration.py)
+        from nlp.sentiment.calibration import expected_calibration_error
     try:
         from nlp.eval_sentiment import score
     except ImportError:  # pragma: no cover
@@ -84,7 +85,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--save", type=Path, help="write the stacker (a SentimentModel folder) here")
     args = ap.parse_args(argv)
     LABELS, SentimentModel, SentimentResult, ece_fn, score = _sentiment()
-    from nlp.sentiment import fit_temperature
+    try:
+        from nlp.sentiment import fit_temperature
+    except ImportError:
+        from nlp.sentiment.calibration import fit_temperature
     from training.sentiment import survey_oof, with_nonanswers
     from training.sentiment_data import load_lexicon, subset
     from .train import macro_f1
