@@ -12,9 +12,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from nlp.themes.edits import Edits
-    from nlp.themes.model import ThemeModel
-
 #: A substantive comment that fits no theme.
 OUTLIER = -1
 #: A non-answer ("Ingen kommentar"): never given a theme.
@@ -72,8 +69,8 @@ class Analysis:
 
     comments: pd.DataFrame
     themes: list[ThemeInfo]
-    model: ThemeModel
-    edits: Edits
+    model: Any   # nlp.themes.model.ThemeModel (or per-question models); not imported: schema stays a leaf
+    edits: Any   # nlp.themes.edits.Edits
     metadata: dict[str, Any]
     drivers: pd.DataFrame | None = None  # with a rating column: one row per theme (nlp.report.rating_drivers)
     ratings: pd.DataFrame | None = None  # with a rating column: every respondent's rating as read
