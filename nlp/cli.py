@@ -14,16 +14,19 @@ import sys
 from nlp import __version__
 from nlp.errors import FritekstError
 
-#: eval target -> module implementing it
+#: eval target -> (module implementing it, one-line help). A target's module is imported only
+#: when that target is asked for: some load spaCy or torch, which every other command would pay.
 EVAL_TARGETS = {
-    "topics": "nlp.eval.topics",
-    "pipeline": "nlp.eval.pipeline",
-    "sentiment": "nlp.eval.sentiment",
-    "redaction": "nlp.eval.redaction",
+    "topics": ("nlp.eval.topics", "Fit themes on a labelled file and score them against the labels (NMI, ARI, outliers)."),
+    "pipeline": ("nlp.eval.pipeline", "Score a spaCy pipeline on a CoNLL-U file with NorNE tags in MISC (UPOS, feats, lemma, sents, NER)."),
+    "sentiment": ("nlp.eval.sentiment", "Score the sentiment classifier on labelled comments (JSON list, CSV or XLSX)."),
+    "redaction": ("nlp.eval.redaction", "Evaluate personal-data redaction on a labelled CSV (columns tekst, spans)."),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The full parser; `argv` (default: sys.argv) decides which eval target's module is imported."""
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(prog="fritekst", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"fritekst {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -40,16 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="evaluate a component and print one JSON object")
     ev_sub = ev.add_subparsers(dest="target", required=True)
-    for target, module_name in EVAL_TARGETS.items():
-        try:
+    wanted = argv[argv.index("eval") + 1:argv.index("eval") + 2] if "eval" in argv else []
+    for target, (module_name, help_text) in EVAL_TARGETS.items():
+        p = ev_sub.add_parser(target, help=help_text)
+        if target in wanted:
             module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        p = ev_sub.add_parser(target, help=(module.__doc__ or "").strip().splitlines()[0])
-        module.add_arguments(p)
-        p.set_defaults(func=lambda args, m=module: _print_json(m.run(args)))
+            module.add_arguments(p)
+            p.set_defaults(func=lambda args, m=module: _print_json(m.run(args)))
     return parser
 
 
@@ -70,7 +70,7 @@ def _print_json(result: dict) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         return int(args.func(args) or 0)
     except FritekstError as exc:

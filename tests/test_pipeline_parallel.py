@@ -1,0 +1,60 @@
+"""Annotation split over two processes gives exactly what one process gives, and a failing child loses nothing."""
+
+import sys
+
+import pytest
+
+import nlp.pipeline.spacy_pipeline as sp
+
+TEXTS = [
+    "Kari Nordmann i Bergen ringte om tilskuddet i går.",
+    "Vi har eit godt samarbeid med fylkeskommunen.",
+    "Tilskotet kjem for seint, og det er eit problem for kommunen.",
+    "IMDi gir gode råd om kvalifisering.",
+    "Ola Hansen (tlf 912 34 567) er kontaktperson.",
+    "Introduksjonsprogrammet fungerer bra.",
+] * 7
+
+
+@pytest.fixture()
+def split_small(monkeypatch):
+    monkeypatch.setattr(sp, "PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(sp, "_cpu_count", lambda: 2)
+
+
+def _distinct(texts):
+    return [f"{t} ({i})" for i, t in enumerate(texts)]  # distinct, so nothing is deduplicated away
+
+
+def test_two_processes_match_one():
+    texts = _distinct(TEXTS)
+    nlp = sp.load_pipeline()
+    one = sp.annotate(texts, nlp)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sp, "PARALLEL_MIN_TEXTS", 10)
+        mp.setattr(sp, "_cpu_count", lambda: 2)
+        steps = []
+        two = sp.annotate(texts, nlp, on_step=lambda done, total: steps.append((done, total)))
+    assert two == one
+    assert steps[-1] == (len(texts), len(texts))
+    assert all(d <= t for d, t in steps)
+
+
+def test_failed_child_is_redone_here(split_small, monkeypatch, caplog):
+    texts = _distinct(TEXTS)
+    nlp = sp.load_pipeline()
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    with caplog.at_level("WARNING"):
+        got = sp.annotate(texts, nlp)
+    monkeypatch.undo()
+    assert got == sp.annotate(texts, nlp)
+    assert "second spaCy process failed" in caplog.text
+
+
+def test_pipeline_without_folder_runs_here(split_small):
+    import spacy
+
+    blank = spacy.blank("nb")
+    assert blank.path is None
+    got = sp.annotate(_distinct(TEXTS), blank)
+    assert [a.words[0] for a in got[:2]] == ["Kari", "Vi"]
