@@ -192,3 +192,11 @@ def test_a_theme_whose_words_are_all_taken_keeps_its_best_one():
     kw = theme_keywords(present, labels, [0, 1], vocab, k=5)
     assert "bolig" in [w for term, _ in kw[0] for w in term.split()]
     assert [t for t, _ in kw[1]] == ["bolig"]
+
+
+def test_layout_epochs_follow_graph_size():
+    # UMAP's rule (500 epochs small, 200 large) counted in edges: the sample (1,741) stays at 500
+    assert adaptive_params(1741).n_epochs == 500
+    assert adaptive_params(10_000).n_epochs == 200
+    assert adaptive_params(4600).n_epochs == 200
+    assert adaptive_params(4400).n_epochs == 500

@@ -57,6 +57,11 @@ class ThemeParams:
     n_components: int
     min_cluster_size: int
     min_samples: int
+    n_epochs: int
+
+
+#: UMAP's threshold for a large dataset (10,000 points) times its default neighbour count (15)
+LARGE_GRAPH_EDGES = 10_000 * 15
 
 
 def adaptive_params(n_docs: int, min_topic_size: int | None = None, n_components: int = 5) -> ThemeParams:
@@ -69,7 +74,13 @@ def adaptive_params(n_docs: int, min_topic_size: int | None = None, n_components
     n_neighbors = int(np.clip(round(math.sqrt(n) / 2), 10, 50))
     mcs = min_topic_size or int(np.clip(round(0.65 * math.sqrt(n)), 5, 250))
     min_samples = max(2, mcs // 5)
-    return ThemeParams(n, min(n_neighbors, n - 1), n_components, mcs, min_samples)
+    n_neighbors = min(n_neighbors, n - 1)
+    # UMAP's own rule, 200 layout epochs for a large graph and 500 for a small one, counted in
+    # edges: with neighbours growing with n, about 4,500 comments give the graph UMAP's defaults give
+    # 10,000 points. On 10,000 NoReC sentences (loaded machine) analyze took 56 s instead of 84 s, NPMI -0.338
+    # against -0.407 (held out -0.455 against -0.502).
+    n_epochs = 200 if n * n_neighbors > LARGE_GRAPH_EDGES else 500
+    return ThemeParams(n, n_neighbors, n_components, mcs, min_samples, n_epochs)
 
 
 def one_blas_thread(method):
@@ -181,7 +192,7 @@ class ThemeModel:
         model = BERTopic(
             umap_model=CosineUMAP(
                 n_neighbors=p.n_neighbors, n_components=p.n_components, min_dist=0.0,
-                random_state=self.seed, n_jobs=1,
+                n_epochs=p.n_epochs, random_state=self.seed, n_jobs=1,
             ),
             hdbscan_model=HDBSCAN(
                 min_cluster_size=p.min_cluster_size, min_samples=p.min_samples,
