@@ -8,6 +8,9 @@ comments of the sample survey (`data/kommuneundersokelse_2019_2021_fasit.csv`, n
 out). Reported survey scores are never in-sample: `survey_oof` is out-of-fold over text groups,
 `survey_holdout_2021` comes from a separate model trained without the 2021 round. Embeddings are
 computed once and cached (`nlp.embed.encoders.EmbeddingCache`), so a rerun takes a few minutes.
+
+`--finetune` runs the fine-tuned encoder's recipe instead (issue 19; `python -m training.sentiment_ft`,
+whose options follow): `python -m training.sentiment --finetune --data ../shared/data ...`.
 """
 
 from __future__ import annotations
@@ -87,7 +90,14 @@ def throughput(model: SentimentModel, texts: list[str], emb: np.ndarray, repeats
 
 
 def main(argv: list[str] | None = None) -> dict:
+    argv = list(__import__("sys").argv[1:] if argv is None else argv)
+    if "--finetune" in argv:  # issue 19: the fine-tuned encoder's recipe (training/sentiment_ft)
+        from training.sentiment_ft.__main__ import main as finetune_main
+
+        return finetune_main([a for a in argv if a != "--finetune"])
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--finetune", action="store_true",
+                    help="fine-tune e5-small instead (`python -m training.sentiment_ft`; its options follow)")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--survey", type=Path, default=DEFAULT_SURVEY,
                     help="gold-labelled survey comments (CSV with Svar-ID, Svar, tema, sentiment)")
@@ -157,7 +167,7 @@ def main(argv: list[str] | None = None) -> dict:
         "temperature": model.temperature_, "clause_temperature": model.clause_temperature_,
         "mixed_threshold": model.mixed_threshold_,
         "versions": library_versions(LIBRARIES),
-        "command": "python -m training.sentiment " + " ".join(argv if argv is not None else __import__("sys").argv[1:]),
+        "command": "python -m training.sentiment " + " ".join(argv),
     }
     model.save(args.out, metadata)
     size = sum(p.stat().st_size for p in args.out.iterdir() if p.is_file())

@@ -92,6 +92,11 @@ class SentimentModel:
     Parameters are the hyper-parameters tuned on NoReC_sentence dev; learned state ends in `_`.
     """
 
+    #: columns appended to the embedding by an attached fine-tuned encoder (0: none)
+    extra_dim_: int = 0
+    finetuned_scale_: float = 1.0
+    finetuned_ = None
+
     def __init__(
         self,
         C: float = 3.0,
@@ -290,11 +295,22 @@ class SentimentModel:
         q = softmax(self._clause_logits(pieces) / self.clause_temperature_) if pieces else np.zeros((0, 3))
         return _summarize(q, owner, len(texts))
 
+    def features(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+        """What the comment model reads: the sentence embedding, and with a fine-tuned encoder
+        attached (`models/sentiment`, issue 19) its sentiment logits appended."""
+        if not self.extra_dim_:
+            return embeddings
+        if self.finetuned_ is None:
+            raise ModelError("this sentiment model reads a fine-tuned encoder that was not loaded with it")
+        logits = self.finetuned_.logits(list(texts))
+        return np.hstack([embeddings, self.finetuned_scale_ * logits]).astype(np.float32)
+
     def predict_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         """Calibrated (n, 3) probabilities in LABELS order; no non-answer handling."""
         embeddings = self._check_embeddings(texts, embeddings)
         if len(texts) == 0:
             return np.zeros((0, 3), np.float32)
+        embeddings = self.features(texts, embeddings)
         _, lex = self._featurizer().transform(list(texts))
         x = self._comment_x(embeddings, self._lex_z(lex), self.domain_proba(embeddings) >= 0.5)
         logits = x @ self.coef_.T + self.intercept_
@@ -345,11 +361,12 @@ class SentimentModel:
 
     def _check_embeddings(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
         emb = np.asarray(embeddings, dtype=np.float32)
+        dim = self.embedding_dim_ - self.extra_dim_
         if emb.ndim != 2 or emb.shape[0] != len(texts):
-            raise ValueError(f"expected embeddings of shape ({len(texts)}, {self.embedding_dim_}), got {emb.shape}")
-        if emb.shape[1] != self.embedding_dim_:
+            raise ValueError(f"expected embeddings of shape ({len(texts)}, {dim}), got {emb.shape}")
+        if emb.shape[1] != dim:
             raise ModelError(
-                f"the sentiment model was trained on {self.embedding_dim_}-dimensional embeddings "
+                f"the sentiment model was trained on {dim}-dimensional embeddings "
                 f"({self.metadata_.get('encoder', 'unknown encoder')}), got {emb.shape[1]}"
             )
         return emb
@@ -390,6 +407,8 @@ class SentimentModel:
                 "cv_folds": self.cv_folds, "seed": self.seed,
             },
             "embedding_dim": self.embedding_dim_,
+            "finetuned": ({"extra_dim": self.extra_dim_, "scale": self.finetuned_scale_,
+                           "files": ["sentiment_ft.safetensors", "sentiment_ft.json"]} if self.extra_dim_ else None),
             "lexicon_features": list(LEXICON_FEATURES),
             "mixed_features": list(MIXED_FEATURES),
             "metadata": meta,
@@ -439,6 +458,12 @@ class SentimentModel:
             model.temperature_, model.clause_temperature_ = t, ct
             model.mixed_intercept_, model.mixed_threshold_ = np.float32(mi), mt
             model.metadata_ = meta
+            ft = doc.get("finetuned")
+            if ft:
+                from nlp.sentiment.finetuned import FineTunedLogits
+
+                model.extra_dim_, model.finetuned_scale_ = int(ft["extra_dim"]), float(ft["scale"])
+                model.finetuned_ = FineTunedLogits(folder)
             n_lex = len(LEXICON_FEATURES)
             expected = {
                 "coef": (3, 2 * (model.embedding_dim_ + n_lex)), "intercept": (3,),

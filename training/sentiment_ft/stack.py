@@ -32,7 +32,7 @@ def _embed_fn():
     except ImportError:  # pragma: no cover
         from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
     enc = get_encoder()
-    return (lambda texts: embed(list(texts), enc, EmbeddingCache.default())), enc.dim
+    return (lambda texts: embed(list(texts), enc, EmbeddingCache.default())), enc.dim, enc
 
 
 def _sentiment():
@@ -126,7 +126,7 @@ def main(argv=None) -> dict:
     if args.no_stack:
         return report
 
-    embed, dim = _embed_fn()
+    embed, dim, enc_name = _embed_fn()
     lexicon = load_lexicon(args.data)
     train, survey, survey_all, substantive = raw["train"], raw["survey"], raw["survey_all"], raw["substantive"]
     n_tr = len(train)
@@ -179,8 +179,23 @@ def main(argv=None) -> dict:
         res["survey_holdout_2021"] = {k: hc.get(k) for k in ("macro_f1", "macro_f1_4class", "ece", "accuracy")}
         stacks[f"scale{scale}"] = res
         if args.save:
-            model.save(args.save / f"scale{scale}", {"features": f"[frozen e5 embedding (384), {scale} * fine-tune logits "
-                                                                 f"({args.config}, {args.variant})]", "scores": res})
+            # the saved comment model reads [embedding, scale * logits of the encoder beside it]
+            model.extra_dim_, model.finetuned_scale_ = oof.shape[1], float(scale)
+            from datetime import datetime, timezone
+
+            model.save(args.save / f"scale{scale}", {
+                "features": f"[frozen e5 embedding ({dim}), {scale} * fine-tune logits ({args.config}, {args.variant})]",
+                "finetune": {"config": args.config, "variant": args.variant, "folds": args.folds},
+                "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "encoder": getattr(enc_name, "name", str(enc_name)),
+                "trained_on": {"norec_sentence_3class_train": n_tr, "survey_comments": len(survey),
+                               "survey_weight": args.survey_weight},
+                "tuned_on": "cross-fitted folds (dev only scores)",
+                "scores": {"norec_sentence_dev": res["dev"], "survey_oof": res["survey_oof"],
+                           "survey_holdout_2021": res["survey_holdout_2021"],
+                           "stack_cv_norec_train_macro_f1": res["stack_cv_norec_train_macro_f1"]},
+                "command": "python -m training.sentiment_ft.stack " + " ".join(argv or __import__("sys").argv[1:]),
+            })
         print(json.dumps({f"stack scale {scale}": res}), flush=True)
     report["stack"] = stacks
     if args.out:
