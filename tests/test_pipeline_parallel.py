@@ -58,3 +58,13 @@ def test_pipeline_without_folder_runs_here(split_small):
     assert blank.path is None
     got = sp.annotate(_distinct(TEXTS), blank)
     assert [a.words[0] for a in got[:2]] == ["Kari", "Vi"]
+
+
+def test_pipeline_ref_starts_child_before_loading_and_matches(split_small):
+    texts = _distinct(TEXTS)
+    ref = sp.PipelineRef()
+    assert ref.has_variety_heads == sp.has_variety_heads(sp.load_pipeline())
+    assert ref.id == sp.pipeline_id(sp.load_pipeline())
+    got = sp.annotate(texts, ref)
+    sp.PARALLEL_MIN_TEXTS = 10**9
+    assert got == sp.annotate(texts, sp.load_pipeline())

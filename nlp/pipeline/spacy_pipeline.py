@@ -163,6 +163,17 @@ class PipelineRef:
         return meta_id(self.meta)
 
     @property
+    def folder(self) -> str | None:
+        """The pipeline's folder, known without loading it (None for an installed package)."""
+        return None if self.kind == "name" else self.key
+
+    @property
+    def has_variety_heads(self) -> bool:
+        """`has_variety_heads` read from the meta, without loading the pipeline."""
+        names = self.meta.get("components") or self.meta.get("pipeline") or []
+        return any(n.endswith(NN_SUFFIX) and n[: -len(NN_SUFFIX)] in names for n in names)
+
+    @property
     def name(self) -> str:
         """lang_name-version, as model metadata records it."""
         return f"{self.meta.get('lang', '?')}_{self.meta.get('name', '?')}-{self.meta.get('version', '?')}"
@@ -280,11 +291,12 @@ def _run(nlp: Language, texts: Sequence[str], batch_size: int, on_step: Callable
 
 
 #: below this many texts to annotate a second process costs more than it saves (it imports spaCy
-#: and loads the pipeline: ~3 s); above it the texts are split over two processes
-PARALLEL_MIN_TEXTS = 3000
+#: and loads the pipeline, ~3 s, mostly while this process does the same); above it the texts are
+#: split over two processes
+PARALLEL_MIN_TEXTS = 1000
 
 
-def _run_all(nlp: Language, jobs: list[tuple[str | None, list[str]]], batch_size: int,
+def _run_all(source: Language | PipelineRef, jobs: list[tuple[str | None, list[str]]], batch_size: int,
              on_step: Callable[[int], None] | None) -> list[list[Annotation]]:
     """Annotations for each (variety, texts) job; with two or more cores, the second half of every
     job in a second process.
@@ -294,13 +306,20 @@ def _run_all(nlp: Language, jobs: list[tuple[str | None, list[str]]], batch_size
     split the same way. The child is a plain `python -m nlp.pipeline.annotate_worker` fed over a
     pipe (not multiprocessing, which re-imports the caller's main script, and not a file: the
     texts are not yet redacted); it loads the pipeline from its folder. Pipelines without one
-    (built in memory) run here, and so does the second half if the child fails.
+    (built in memory) run here, and so does the second half if the child fails. Given a
+    `PipelineRef` with a folder, the child starts first and both load the pipeline at once.
     """
     total = sum(len(texts) for _, texts in jobs)
-    split = total >= PARALLEL_MIN_TEXTS and _cpu_count() >= 2 and nlp.path is not None
+    split = total >= PARALLEL_MIN_TEXTS and _cpu_count() >= 2
+    path = source.folder if isinstance(source, PipelineRef) else None
+    if split and path is None:
+        nlp = source.nlp if isinstance(source, PipelineRef) else source
+        path = None if nlp.path is None else str(nlp.path)
+    split = split and path is not None
     halves = [(v, texts[: len(texts) // 2] if split else texts, texts[len(texts) // 2:] if split else [])
               for v, texts in jobs]
-    child = _Child(str(nlp.path), [(v, second) for v, _, second in halves], batch_size) if split else None
+    child = _Child(path, [(v, second) for v, _, second in halves], batch_size) if split else None
+    nlp = source.nlp if isinstance(source, PipelineRef) else source
     mine, offset = [], 0
     for v, first, _ in halves:  # progress: this process's half stands for both halves
         step = None if on_step is None else (lambda n, o=offset: on_step(min((2 if split else 1) * (o + n), total)))
@@ -395,7 +414,7 @@ class AnnotationCache:
 
 def annotate(
     texts: Sequence[str],
-    nlp: Language | None = None,
+    nlp: Language | PipelineRef | None = None,
     *,
     batch_size: int = 256,
     on_step: StepCallback | None = None,
@@ -407,15 +426,17 @@ def annotate(
     `varieties` ("nb"/"nn" per text) picks the Bokmål or Nynorsk heads of the bundled pipeline;
     when None each text's variety is detected (`nlp.clean.detect_variety`). Pipelines without
     per-variety heads ignore it. `on_step(done, total)` reports texts analysed (cache hits
-    excluded), so the app and terminal can show a real bar for this slow stage.
+    excluded), so the app and terminal can show a real bar for this slow stage. Given a
+    `PipelineRef`, a second process (see `_run_all`) starts before this one loads the pipeline.
     """
     if nlp is None:
         nlp = load_pipeline()
     texts = [t if isinstance(t, str) else "" if t is None else str(t) for t in texts]
     if varieties is not None and len(varieties) != len(texts):
         raise ValueError(f"{len(varieties)} varieties for {len(texts)} texts")
-    pid = pipeline_id(nlp)
-    if has_variety_heads(nlp):
+    ref = nlp if isinstance(nlp, PipelineRef) else None
+    pid = ref.id if ref is not None else pipeline_id(nlp)
+    if ref.has_variety_heads if ref is not None else has_variety_heads(nlp):
         if varieties is None:
             from nlp.clean import detect_variety
 

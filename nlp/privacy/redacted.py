@@ -49,7 +49,7 @@ def redact_comments(
     todo = [i for i, r in enumerate(out) if r is None]
     if todo:
         sub = [texts[i] for i in todo]
-        annotations = annotate(sub, pipeline.nlp, varieties=[varieties[i] for i in todo], on_step=on_step)
+        annotations = annotate(sub, pipeline, varieties=[varieties[i] for i in todo], on_step=on_step)
         redactions = Redactor(nlp=pipeline.nlp).redact_many(sub, annotations)
         fresh: dict[bytes, bytes] = {}
         for i, a, r in zip(todo, annotations, redactions):
