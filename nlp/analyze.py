@@ -28,9 +28,11 @@ from nlp.privacy.redacted import redact_comments
 from nlp.sentiment.model import LABELS as SENTIMENT_LABELS
 from nlp.sentiment.model import SentimentModel, SentimentResult
 from nlp.schema import (
-    CODES, ID, N_CODES, QUESTION, TEXT,
-    NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, Analysis, ThemeInfo, theme_column,
+    CODE_SENTIMENT, ID, QUESTION, TEXT, NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, Analysis,
+    ThemeInfo,
 )
+from nlp.themes.code_sentiment import carry_over, code_sentiment_column
+from nlp.themes.membership import code_columns, code_names, membership_columns, membership_matrix
 from nlp.themes.model import MAX_OUTLIER_SHARE, ThemeModel
 from nlp.themes.per_question import ID_STEP, QuestionThemeModels, shift_ids
 
@@ -282,12 +284,14 @@ def _assemble(
         topic_id[sub], score[sub] = ids, sc
         for i, codes in zip(sub, found):
             fitted_codes[i] = codes
-    topic_id = edits.apply(topic_id, prep.safe_text)  # the app keys moves by the shown (redacted) text
+    fitted_sentiment = _code_sentiment(survey, prep, model, fitted_codes, options)
+    # the app keys moves and code changes by the shown (redacted) text
+    topic_id, code_sets = edits.apply_codes(topic_id, fitted_codes, prep.safe_text)
+    code_sentiment = [carry_over(f, cell, c, label, edits.target) if cell else ""
+                      for f, cell, c, label in zip(fitted_codes, fitted_sentiment, code_sets, prep.sentiment.label)]
 
     labels = {t.id: edits.label(t.id, t.label) for t in model.themes_ if edits.target(t.id) == t.id}
     label_of = {**labels, OUTLIER: OUTLIER_LABEL, NONANSWER: NONANSWER_LABEL}
-    code_sets = [_edited_codes(int(p), codes, edits, labels) for p, codes in zip(topic_id, fitted_codes)]
-    name_of = {t.id: t.codebook_id or f"T{t.id}" for t in model.themes_}
 
     frame = pd.DataFrame({"id": survey.frame["id"].astype(str)})
     if options.keep_original:
@@ -299,8 +303,9 @@ def _assemble(
     frame[TOPIC_ID] = topic_id
     frame["topic_label"] = [label_of.get(int(t), OUTLIER_LABEL) for t in topic_id]
     frame["topic_score"] = np.round(score, 4)
-    frame[CODES] = ["|".join(name_of[c] for c in codes) for codes in code_sets]
-    frame[N_CODES] = np.array([len(codes) for codes in code_sets], dtype=np.int16)
+    for col, values in code_columns(code_sets, code_names(model.themes_)).items():
+        frame[col] = values
+    frame[CODE_SENTIMENT] = code_sentiment
     frame["sentiment"] = prep.sentiment.label
     frame["sentiment_score"] = np.round(prep.sentiment.score, 4)
     for j, lab in enumerate(SENTIMENT_LABELS):
@@ -308,15 +313,17 @@ def _assemble(
     frame["redacted"] = np.asarray(prep.redacted_spans) > 0
     for col in survey.frame.columns.drop([ID, TEXT]):  # respondent, question, groups, the rest
         frame[col] = survey.frame[col].values
-    for tid, lab in labels.items():  # the primary theme only, until every count reads the codes (issue 17)
-        frame[theme_column(tid, lab)] = (topic_id == tid).astype(np.int8)
+    for col, values in membership_columns(code_sets, list(labels.items())).items():  # every code counts
+        frame[col] = values
 
     substantive = max(int((~nonanswer).sum()), 1)
+    inside = membership_matrix(code_sets, list(labels)).astype(bool)
+    position = {tid: j for j, tid in enumerate(labels)}
     themes: list[ThemeInfo] = []
     for t in model.themes_:
         if t.id not in labels:
             continue
-        members = np.flatnonzero(topic_id == t.id)
+        members = np.flatnonzero(inside[:, position[t.id]])
         quote_ids: list[str] = []
         if with_quotes:
             picked = select_quotes(prep.safe_text, prep.embeddings, _distinct(members, prep.safe_text),
@@ -328,17 +335,31 @@ def _assemble(
     return Analysis(frame, themes, model, edits, metadata)
 
 
-def _edited_codes(primary: int, fitted: list[int], edits: Edits, labels: dict[int, str]) -> list[int]:
-    """A comment's codes after the analyst's edits: its (edited) primary theme first, then the
-    other fitted codes as merges map them, each once."""
-    if primary < 0:
-        return []
-    codes = [primary]
-    for c in fitted[1:]:
-        c = edits.target(c)
-        if c in labels and c not in codes:
-            codes.append(c)
-    return codes
+def _code_sentiment(survey: Survey, prep: Prepared, model, code_sets: list[list[int]],
+                    options: AnalyzeOptions) -> list[str]:
+    """Each code's sentiment where a comment's codes sit in different clauses (`nlp.themes.code_sentiment`)."""
+    if not any(len(c) >= 2 for c in code_sets):
+        return [""] * len(code_sets)
+    encoder = get_encoder(options.encoder, options.device)
+    models = getattr(model, "models", None)  # per-question themes: each row's question has its own
+    questions = (survey.frame[QUESTION].to_numpy() if survey.wide else
+                 np.full(len(code_sets), survey.text_column, object)) if models else None
+
+    def proba(vectors: np.ndarray, rows: list[int]) -> tuple[np.ndarray, list[int]]:
+        if not models:
+            return model.predict_proba(vectors), [int(t) for t in model.topic_ids_]
+        ids = [int(t) for m in models.values() for t in m.topic_ids_]
+        out, start = np.zeros((len(vectors), len(ids)), np.float32), 0
+        for question, m in models.items():
+            k = len(m.topic_ids_)
+            mine = np.flatnonzero(questions[rows] == question)
+            if len(mine):
+                out[np.ix_(mine, np.arange(start, start + k))] = m.predict_proba(vectors[mine])
+            start += k
+        return out, ids
+
+    return code_sentiment_column(prep.safe_text, code_sets, prep.sentiment.label, proba,
+                                 lambda texts: embed(texts, encoder, EmbeddingCache.default()), SentimentModel.load())
 
 
 def _distinct(rows: np.ndarray, texts: list[str]) -> np.ndarray:

@@ -3,7 +3,8 @@
 The same record the app writes (a move in `edits.json`, keyed by the comment's redacted text) plus
 the comment's vector (`nlp.themes.corrections`), so `tag` also moves the comments that resemble it.
 A label names a theme by codebook id, by id (`3` or `T3`) or by its label (case ignored); with
-several codes (`a|b`) the first is the comment's theme.
+several codes (`a|b`) the first is the comment's primary theme (what the head learns) and the
+others are recorded as codes added to it, as the app records them.
 """
 
 from __future__ import annotations
@@ -46,17 +47,19 @@ def correct(survey: Survey, label_column: str, saved: SavedModel, options: Analy
         raise InputError("corrections are not supported for themes fitted per question (--per-question) yet")
     names = theme_lookup(model, saved.edits)
     labels = survey.frame[label_column].fillna("").astype(str).tolist()
-    rows, themes, unknown = [], [], []
+    rows, themes, extra, unknown = [], [], [], []
     for i, label in enumerate(labels):
-        first = next((c.strip() for c in label.split("|") if c.strip()), "")
-        if not first:
+        given = [c.strip() for c in label.split("|") if c.strip()]
+        if not given:
             continue
-        theme = names.get(first.casefold())
-        if theme is None:
-            unknown.append((survey.frame["id"].iloc[i], first))
+        found = [names.get(c.casefold()) for c in given]
+        missing = [c for c, t in zip(given, found) if t is None]
+        if missing:
+            unknown.append((survey.frame["id"].iloc[i], missing[0]))
             continue
         rows.append(i)
-        themes.append(theme)
+        themes.append(found[0])
+        extra.append([t for t in dict.fromkeys(found[1:]) if t != found[0]])
     if unknown:
         shown = ", ".join(f"{rid} ({label!r})" for rid, label in unknown[:10])
         more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
@@ -65,10 +68,17 @@ def correct(survey: Survey, label_column: str, saved: SavedModel, options: Analy
     prep = prepare(survey, options)
     substantive = ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool)
     keep = [k for k, i in enumerate(rows) if substantive[i]]
-    rows, themes = [rows[k] for k in keep], np.asarray([themes[k] for k in keep], dtype=int)
+    rows, extra = [rows[k] for k in keep], [extra[k] for k in keep]
+    themes = np.asarray([themes[k] for k in keep], dtype=int)
     edits = Edits.from_dict(saved.edits.to_dict())
-    for i, theme in zip(rows, themes):
-        edits.moves[text_id(prep.safe_text[i])] = int(theme)
+    for i, theme, others in zip(rows, themes, extra):  # as the app records a move, and codes added to it
+        key = text_id(prep.safe_text[i])
+        edits.moves[key] = int(theme)
+        edits.removed.pop(key, None)
+        if others:
+            edits.added[key] = others
+        else:
+            edits.added.pop(key, None)
     previous = getattr(model, "corrections_", None) or Corrections(np.zeros((0, model.dim), np.float32),
                                                                   np.zeros(0, int))
     corrections = previous.add(prep.embeddings[rows], themes).fit(model.coef_, model.intercept_, model.topic_ids_)

@@ -33,6 +33,11 @@ TOPIC_LABEL = "topic_label"
 TOPIC_SCORE = "topic_score"
 CODES = "codes"                 # all of a comment's themes, "|"-joined, the primary (topic_id) first
 N_CODES = "n_codes"
+CODE_SENTIMENT = "code_sentiment"  # each code's sentiment ("|"-joined, as `codes`), "" when all are the comment's
+# Columns the app's run store adds to a run's comments (no export carries them): the assignment before edits
+FITTED_TOPIC_ID = "fitted_topic_id"
+FITTED_CODES = "fitted_codes"
+FITTED_CODE_SENTIMENT = "fitted_code_sentiment"
 SENTIMENT = "sentiment"
 SENTIMENT_SCORE = "sentiment_score"
 REDACTED = "redacted"

@@ -185,7 +185,8 @@ def sidebar_edits(run: RunData) -> None:
         for line in lines:
             sb.caption(md_escape(line))
     else:
-        sb.caption("Ingen endringer ennå. Gi nytt navn, slå sammen eller flytt kommentarer under «Tema».")
+        sb.caption("Ingen endringer ennå. Gi nytt navn, slå sammen, flytt kommentarer eller gi dem flere temaer "
+                   "under «Tema» og «Kommentarer».")
     c1, c2 = sb.columns(2)
     c1.button("Angre", key="undo", on_click=undo, args=(run,), disabled=not st.session_state.get("history"),
               width="stretch")
@@ -193,3 +194,21 @@ def sidebar_edits(run: RunData) -> None:
               width="stretch", help="Fjerner alle endringer (kan angres).")
     if not editing.is_empty(edits):
         sb.caption("Endringene er lagret med modellen og brukes av `fritekst tag`.")
+    if edits.moves and sb.button("Lær av rettingene", key="learn", width="stretch",
+                                 help="Modellen lærer av kommentarene du har flyttet, slik at `fritekst tag` også "
+                                      "flytter lignende kommentarer i nye runder. Denne kjøringen endres ikke."):
+        learn(run, edits)
+
+
+def learn(run: RunData, edits) -> None:
+    """ "Lær av rettingene": refit the run's model on the analyst's moves (`nlp.runs.learn`)."""
+    from nlp.runs.learn import learn_from_edits
+
+    try:
+        with st.spinner("Modellen lærer av rettingene ..."):
+            n = learn_from_edits(run.folder, run.comments, edits)
+    except Exception as exc:  # noqa: BLE001
+        show_error(exc, st.sidebar)
+        return
+    st.sidebar.success(f"Modellen har lært av {n} flyttede kommentartekst(er). `fritekst tag` bruker det på nye "
+                       "runder.")

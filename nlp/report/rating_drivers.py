@@ -33,6 +33,7 @@ from scipy import stats
 
 from nlp.errors import InputError
 from nlp.schema import TOPIC_ID
+from nlp.themes.membership import members
 
 #: the rating scales fritekst recognises, smallest first (inference picks the first that fits)
 SCALES: tuple[tuple[float, float], ...] = ((1.0, 5.0), (1.0, 7.0), (0.0, 10.0))
@@ -402,10 +403,15 @@ def theme_drivers(
 
     ``ratings`` has one row per respondent (index: respondent id; "rating" as read, "row" its
     spreadsheet row), so respondents whose every answer is blank still count, as mentioning no
-    theme. ``themes`` are (id, label) pairs; comments without a theme or non-answers count for none.
+    theme. ``themes`` are (id, label) pairs; an answer mentions each of its codes
+    (`nlp.themes.membership.members`); comments without a theme or non-answers count for none.
     """
     check = check_ratings(ratings["rating"], rating_column, scale, rows=ratings["row"].tolist())
     ids = [t for t, _ in themes]
-    mentions = respondent_themes(comments, respondent_column, TOPIC_ID, theme_ids=ids)
+    if respondent_column not in comments.columns:
+        raise InputError(f"no column {respondent_column!r} in the answers")
+    per_answer = pd.DataFrame(members(comments, ids).astype(np.int8), columns=pd.Index(ids, name=TOPIC_ID),
+                              index=pd.Index(comments[respondent_column].to_numpy(), name=respondent_column))
+    mentions = per_answer.groupby(level=0, sort=False).max().astype(np.int8)  # every code of every answer
     table = drivers(mentions, check.values, dict(themes), scale=check.scale)
     return table, check

@@ -16,11 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from nlp.atomic import atomic_file
 from nlp.errors import OutputError
 from nlp.report.rating_drivers import answer_themes
+from nlp.themes.membership import members
 
 #: SPSS limits, in bytes (UTF-8)
 MAX_NAME_BYTES = 64
@@ -106,7 +108,7 @@ def _plain_variable(values: pd.Series) -> tuple[pd.Series, str]:
 def sav_frame(
     comments: pd.DataFrame,
     themes: Sequence[tuple[int, str]],
-    codes_column: str = "codes",
+    codes_column: str | None = "codes",
     columns: Iterable[str] | None = None,
     sentiment_column: str | None = "sentiment",
     value_labels: Mapping[str, Mapping[float, str]] | None = None,
@@ -117,7 +119,7 @@ def sav_frame(
     Returns the frame with SPSS names, the keyword arguments for ``pyreadstat.write_sav`` and the
     layout (with ``path`` left empty).
     """
-    if codes_column not in comments.columns:
+    if codes_column is not None and codes_column not in comments.columns:
         raise ValueError(f"no theme column {codes_column!r} in the comments")
     columns = [c for c in comments.columns if c != codes_column] if columns is None else list(columns)
     missing = [c for c in columns if c not in comments.columns]
@@ -126,11 +128,14 @@ def sav_frame(
     theme_ids = [int(t) for t, _ in themes]
     if len(set(theme_ids)) != len(theme_ids):
         raise ValueError("a theme id occurs twice in the theme list")
-    membership = answer_themes(comments[codes_column])
-    unknown = sorted(set(membership.columns) - set(theme_ids))
-    if unknown:
-        raise ValueError(f"theme ids {unknown} are in {codes_column!r} but not in the theme list")
-    membership = membership.reindex(columns=theme_ids, fill_value=0)
+    if codes_column is None:  # the table's own 0/1 theme columns: every code of each comment
+        membership = pd.DataFrame(members(comments, theme_ids).astype(np.int8), columns=theme_ids)
+    else:
+        membership = answer_themes(comments[codes_column])
+        unknown = sorted(set(membership.columns) - set(theme_ids))
+        if unknown:
+            raise ValueError(f"theme ids {unknown} are in {codes_column!r} but not in the theme list")
+        membership = membership.reindex(columns=theme_ids, fill_value=0)
 
     taken: set[str] = set()
     # themes first, so tema_3 always means theme 3 whatever the survey's own columns are called
@@ -172,7 +177,7 @@ def write_sav(
     comments: pd.DataFrame,
     themes: Sequence[tuple[int, str]],
     path: str | Path,
-    codes_column: str = "codes",
+    codes_column: str | None = "codes",
     columns: Iterable[str] | None = None,
     sentiment_column: str | None = "sentiment",
     value_labels: Mapping[str, Mapping[float, str]] | None = None,
@@ -184,7 +189,8 @@ def write_sav(
     ``comments``: one row per comment/answer. ``themes``: (id, label) for every theme, in the
     order the variables should have; each becomes ``tema_<id>``, 0/1 with "Nei"/"Ja" and the
     label as variable label. ``codes_column`` holds each comment's themes: ``|``-joined ids or an
-    int topic id (-1 / -2 = none). ``columns`` (default: all but ``codes_column``) are carried
+    int topic id (-1 / -2 = none); None reads the table's 0/1 theme columns (every code of each
+    comment, `nlp.themes.membership.members`). ``columns`` (default: all but ``codes_column``) are carried
     over under valid SPSS names with the original name as variable label: numbers as numbers,
     everything else as text (ids such as "0301" stay text), ``sentiment_column`` as a labelled
     numeric, and any column in ``value_labels`` with those labels.

@@ -1,7 +1,8 @@
 """Comparing theme shares between groups and across rounds, with 95% intervals and honest tests.
 
-Shares are of substantive comments (non-answers are left out of the denominator), as in
-`nlp.report.stats`. Each group is tested against the rest of the comments (two-proportion z-test,
+Shares are of substantive comments (non-answers are left out of the denominator). A comment
+counts in each of its codes (`nlp.themes.membership`), so a theme's count is compared with the
+comments that lack it, and shares across themes add up to more than 100 %. Each group is tested against the rest of the comments (two-proportion z-test,
 or Fisher's exact test when an expected count is below 5); across rounds the trend is tested
 with the Cochran–Armitage test and the first and last rounds are compared directly. With many
 themes and groups some differences look significant by chance, so p-values are adjusted for
@@ -19,6 +20,7 @@ from scipy.stats import fisher_exact, norm
 
 from nlp.report.groups import group_series, sort_values
 from nlp.schema import TOPIC_ID
+from nlp.themes.membership import members, sentiment_counts
 
 ALPHA = 0.05
 Z95 = float(norm.ppf(0.975))
@@ -39,16 +41,26 @@ def wilson_interval(k: np.ndarray | int, n: np.ndarray | int, z: float = Z95) ->
     return lo, hi
 
 
-def sentiment_by_theme(comments: pd.DataFrame) -> pd.DataFrame:
-    """Count and share of each sentiment within each theme (substantive comments)."""
-    sub = comments[~comments["is_nonanswer"]]
-    table = pd.crosstab([sub[TOPIC_ID], sub["topic_label"]], sub["sentiment"])
-    for col in ("positive", "negative", "neutral", "mixed"):
-        if col not in table:
-            table[col] = 0
-    table = table[["positive", "negative", "neutral", "mixed"]]
+def sentiment_by_theme(comments: pd.DataFrame, themes: Sequence | None = None) -> pd.DataFrame:
+    """Count and share of each sentiment within each theme (substantive comments; a comment
+    counts in each of its codes, with the sentiment it has there).
+
+    ``themes``: ThemeInfo-like (id, label, codebook_id) to count; by default every primary theme
+    in the table, labelled by `topic_label`."""
+    sub = comments[~comments["is_nonanswer"].to_numpy(dtype=bool)]
+    if themes is None:
+        firsts = sub.drop_duplicates(TOPIC_ID)
+        pairs = sorted(zip(firsts[TOPIC_ID].astype(int), firsts["topic_label"]))
+        themes = []
+    else:
+        pairs = [(int(t.id), t.label) for t in themes]
+    order = ["positive", "negative", "neutral", "mixed"]
+    table = sentiment_counts(sub, [t for t, _ in pairs], order, themes)
+    table = table[table.sum(axis=1) > 0]
     shares = table.div(table.sum(axis=1), axis=0).add_prefix("share_")
-    return pd.concat([table, shares], axis=1).reset_index()
+    out = pd.concat([table, shares], axis=1).reset_index()
+    out.insert(1, "topic_label", out[TOPIC_ID].map(dict(pairs)))
+    return out
 
 
 def two_proportion_p(k1: int, n1: int, k2: int, n2: int) -> float:
@@ -102,9 +114,10 @@ def _counts(sub: pd.DataFrame, column: str, theme_ids: Sequence[int]) -> tuple[l
     """Group levels, comments per level (n) and per level and theme (k, levels x themes)."""
     groups = group_series(sub, column)
     levels = sort_values(groups.unique().tolist())
-    table = pd.crosstab(groups, sub[TOPIC_ID]).reindex(index=levels, columns=list(theme_ids), fill_value=0)
+    inside = pd.DataFrame(members(sub, list(theme_ids)).astype(int), index=groups.to_numpy())
+    table = inside.groupby(level=0).sum().reindex(index=levels, fill_value=0)  # a comment counts in each code
     n = groups.value_counts().reindex(levels, fill_value=0).to_numpy()
-    return levels, n, table.to_numpy()
+    return levels, n, table.to_numpy().reshape(len(levels), len(theme_ids))
 
 
 def compare_groups(

@@ -2,7 +2,8 @@
 
 Sheets: key figures, themes with shares (95% intervals) and sentiment, quotes, each group column
 compared with the rest, trends across rounds where a column looks like survey rounds, and the
-analyst's edits when there are any. Every cell is text or a number, never a formula
+analyst's edits when there are any. A comment counts in each of its codes (`nlp.themes.membership`);
+when some comment has several, the key figures say that shares add up to more than 100 %. Every cell is text or a number, never a formula
 (`nlp.report.safe_cells`).
 """
 
@@ -18,8 +19,11 @@ import pandas as pd
 from nlp.report.safe_cells import XLSX_OPTIONS, neutralise_frame
 from nlp.report.stats import compare_groups, looks_like_rounds, trend_across_rounds, wilson_interval
 from nlp.schema import OUTLIER, SENTIMENT_NB, SENTIMENTS, TOPIC_ID, Edited
+from nlp.themes.membership import sentiment_counts, several_codes, theme_sizes
 
 _PERCENT_COLUMNS = ("Andel", "KI", "Forskjell", "Endring")
+#: said where shares are shown, when a comment can be in several themes
+MULTI_CODE_NOTE = "En kommentar kan ha flere temaer, så andelene summerer til mer enn 100 %."
 
 
 def key_figures(edited: Edited, respondents: Mapping[str, int] | None = None) -> pd.DataFrame:
@@ -37,26 +41,35 @@ def key_figures(edited: Edited, respondents: Mapping[str, int] | None = None) ->
         {"Mål": "Duplikater (samme tekst som en tidligere kommentar)", "Antall": int(c["is_duplicate"].sum())},
         {"Mål": "Temaer", "Antall": len(edited.themes)},
         {"Mål": "Uten tema", "Antall": int((c[TOPIC_ID] == OUTLIER).sum())},
+        {"Mål": "Kommentarer med flere temaer", "Antall": several_codes(c)},
         {"Mål": "Kommentarer med anonymiserte personopplysninger", "Antall": int(c["redacted"].sum())},
-    ])
+    ] + ([{"Mål": MULTI_CODE_NOTE, "Antall": None}] if several_codes(c) else []))
+
+
+def multi_code_note(comments: pd.DataFrame) -> str | None:
+    """The note that shares add up to more than 100 %, when some comment has several codes."""
+    return MULTI_CODE_NOTE if several_codes(comments) else None
 
 
 def theme_table(edited: Edited) -> pd.DataFrame:
-    """Themes with size, share (95 % interval), sentiment counts and keywords."""
+    """Themes with size, share (95 % interval), sentiment counts and keywords; a comment counts in
+    each of its codes, with the sentiment it has there (so shares can add up to more than 100 %)."""
     c = edited.comments
     sub = c[~c["is_nonanswer"].to_numpy(dtype=bool)]
     n = len(sub)
-    sent = pd.crosstab(sub[TOPIC_ID], sub["sentiment"]).reindex(columns=list(SENTIMENTS), fill_value=0)
     rows = []
     entries = [(t.id, t.label, ", ".join(t.keywords)) for t in edited.themes]
     entries.append((OUTLIER, edited.label_of(OUTLIER), ""))
-    for tid, label, keywords in entries:
-        k = int((sub[TOPIC_ID] == tid).sum())
+    ids = [tid for tid, _, _ in entries]
+    sizes = theme_sizes(sub, ids)
+    sent = sentiment_counts(sub, ids, SENTIMENTS, edited.themes)
+    for (tid, label, keywords), k in zip(entries, sizes):
+        k = int(k)
         lo, hi = wilson_interval(k, n)
         row = {"Tema-ID": tid, "Tema": label, "Antall": k, "Andel": k / n if n else np.nan,
                "95 % KI nedre": float(lo), "95 % KI øvre": float(hi)}
         for s in SENTIMENTS:
-            row[SENTIMENT_NB[s]] = int(sent.loc[tid, s]) if tid in sent.index else 0
+            row[SENTIMENT_NB[s]] = int(sent.loc[tid, s])
         row["Nøkkelord"] = keywords
         rows.append(row)
     return pd.DataFrame(rows)

@@ -22,7 +22,10 @@ from nlp.report.workbook import respondent_counts, write_summary
 from nlp.runs.model_store import load_edits, load_model, save_model
 from nlp.runs.out_paths import staged_folder
 from nlp.report.spss import write_sav
-from nlp.schema import THEME_COLUMN_PREFIX, TOPIC_ID, Analysis, Edited, ThemeInfo
+from nlp.schema import (
+    CODE_SENTIMENT, CODES, FITTED_CODE_SENTIMENT, FITTED_CODES, FITTED_TOPIC_ID, THEME_COLUMN_PREFIX, TOPIC_ID,
+    Analysis, Edited, ThemeInfo,
+)
 from nlp.themes.edits import Edits
 
 #: in a run folder replaced with --force: the analyst's edits to the previous run's themes
@@ -35,7 +38,7 @@ RESPONDENTS = "respondents.parquet"
 
 
 def topics_table(analysis: Analysis) -> pd.DataFrame:
-    sent = sentiment_by_theme(analysis.comments).set_index(TOPIC_ID)
+    sent = sentiment_by_theme(analysis.comments, analysis.themes).set_index(TOPIC_ID)
     rows = []
     for t in analysis.themes:
         row = {
@@ -60,7 +63,7 @@ def write_analysis(analysis: Analysis, out_dir: str | Path, group_columns: list[
         write_table(analysis.comments, stage / COMMENTS)
         write_table(analysis.comments, stage / "comments.xlsx")
         write_sav(analysis.comments, [(t.id, t.label) for t in analysis.themes], stage / "comments.sav",
-                  codes_column=TOPIC_ID, columns=_sav_columns(analysis.comments))
+                  codes_column=None, columns=_sav_columns(analysis.comments))
         write_table(topics_table(analysis), stage / "topics.csv")
         if analysis.ratings is not None:
             write_table(analysis.ratings.reset_index(), stage / RESPONDENTS)
@@ -164,9 +167,13 @@ def _with_fitted_topics(comments: pd.DataFrame) -> pd.DataFrame:
 
     `analyze` writes comments.parquet with no edits, and the app never rewrites it (edits live
     in model/edits.json), so the stored topic ids are the model's own. `fitted_topic_id` keeps
-    them while the app applies edits on top.
+    them (and `fitted_codes` the codes) while the app applies edits on top.
     """
     comments = comments.copy()
-    comments["fitted_topic_id"] = comments[TOPIC_ID].astype(int)
+    comments[FITTED_TOPIC_ID] = comments[TOPIC_ID].astype(int)
+    if CODES in comments:
+        comments[FITTED_CODES] = comments[CODES].fillna("").astype(str)
+    if CODE_SENTIMENT in comments:
+        comments[FITTED_CODE_SENTIMENT] = comments[CODE_SENTIMENT].fillna("").astype(str)
     return comments
 

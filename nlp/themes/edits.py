@@ -1,9 +1,16 @@
-"""Analyst edits to fitted themes: rename, merge, move a comment; applied after assignment.
+"""Analyst edits to fitted themes: rename, merge, move a comment, add or remove a code; applied after assignment.
 
 Edits are data, not code: a JSON-able log that `tag` replays on new rounds and the app can undo.
 `Edits.from_dict` accepts only the structure `to_dict` writes, and `Edits.validate` checks the
 log against a model's themes (what `load_model` does with `edits.json`): a malformed or foreign
 log raises ValueError with a one-line reason.
+
+A comment has a primary theme and a set of codes, the primary first (`nlp.themes.codes`). Merges
+map both; a move sets the primary and replaces the codes with it; then the codes added to a
+comment are appended (the first becomes the primary of a comment without one) and the removed
+ones dropped (removing the primary makes the next code primary). Moves and code changes are
+keyed by the comment's text, so identical comments and the same comment in a later round
+follow them.
 """
 
 from __future__ import annotations
@@ -11,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -29,25 +36,32 @@ class Edits:
     renames: dict[int, str] = field(default_factory=dict)
     merges: dict[int, int] = field(default_factory=dict)  # source theme -> target theme
     moves: dict[str, int] = field(default_factory=dict)   # text_id -> theme
+    added: dict[str, list[int]] = field(default_factory=dict)    # text_id -> themes added as codes
+    removed: dict[str, list[int]] = field(default_factory=dict)  # text_id -> codes removed
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "renames": {str(k): v for k, v in self.renames.items()},
             "merges": {str(k): v for k, v in self.merges.items()},
             "moves": dict(self.moves),
         }
+        for part in ("added", "removed"):  # only when used, so a log without them reads as before
+            value = {k: list(v) for k, v in getattr(self, part).items() if v}
+            if value:
+                out[part] = value
+        return out
 
     @classmethod
     def from_dict(cls, data: dict) -> "Edits":
         """The log `to_dict` wrote; ValueError (one line) for anything else."""
         if not isinstance(data, dict):
             raise ValueError(f"expected a JSON object, not {_kind(data)}")
-        unknown = sorted(set(map(str, data)) - {"renames", "merges", "moves"})
+        unknown = sorted(set(map(str, data)) - set(_PARTS))
         if unknown:
-            raise ValueError(f"unknown entry '{unknown[0]}' (expected renames, merges, moves)")
+            raise ValueError(f"unknown entry '{unknown[0]}' (expected {', '.join(_PARTS)})")
         parts = {}
-        for part in ("renames", "merges", "moves"):
-            value = data.get(part) or {}
+        for part in _PARTS:
+            value = data.get(part, {})
             if not isinstance(value, dict):
                 raise ValueError(f"'{part}' must be an object, not {_kind(value)}")
             parts[part] = value
@@ -59,10 +73,27 @@ class Edits:
         for k, v in parts["merges"].items():
             merges[_theme_id(k, "merges")] = _theme_id(v, "merges")
         for k, v in parts["moves"].items():
-            if not isinstance(k, str) or not _TEXT_ID.fullmatch(k):
-                raise ValueError(f"moves: {k!r} is not a comment key (16 hex digits)")
-            moves[k] = _theme_id(v, "moves")
-        return cls(renames=renames, merges=merges, moves=moves)
+            moves[_text_key(k, "moves")] = _theme_id(v, "moves")
+        codes: dict[str, dict[str, list[int]]] = {"added": {}, "removed": {}}
+        for part, out in codes.items():
+            for k, v in parts[part].items():
+                key = _text_key(k, part)
+                if not isinstance(v, list) or not v:
+                    raise ValueError(f"{part}: the codes of comment {k} must be a non-empty list of theme ids, "
+                                     f"not {'an empty list' if v == [] else _kind(v)}")
+                text = next((t for t in v if isinstance(t, str)), None)
+                if text is not None:
+                    raise ValueError(f"{part}: {text!r} is not a theme id")
+                ids = [_theme_id(t, part) for t in v]
+                if len(set(ids)) != len(ids):
+                    raise ValueError(f"{part}: comment {k} lists a theme twice")
+                out[key] = ids
+        overlap = sorted(set(codes["added"]) & set(codes["removed"]))
+        for key in overlap:
+            both = set(codes["added"][key]) & set(codes["removed"][key])
+            if both:
+                raise ValueError(f"comment {key} both adds and removes theme {min(both)}")
+        return cls(renames=renames, merges=merges, moves=moves, added=codes["added"], removed=codes["removed"])
 
     def validate(self, theme_ids: Iterable[int]) -> "Edits":
         """Check the log against a model's themes; ValueError names the first entry that does not fit."""
@@ -87,6 +118,11 @@ class Edits:
         for k, v in self.moves.items():
             if v != OUTLIER and v not in ids:
                 raise ValueError(f"moves a comment to theme {v}, which does not exist")
+        for part, verb in (("added", "adds"), ("removed", "removes")):
+            for k, themes in getattr(self, part).items():
+                for v in themes:
+                    if v not in ids:
+                        raise ValueError(f"{verb} code {v} of a comment, but theme {v} does not exist")
         return self
 
     def target(self, theme: int) -> int:
@@ -98,19 +134,54 @@ class Edits:
         return theme
 
     def apply(self, topic_ids: np.ndarray, texts: list[str]) -> np.ndarray:
-        out = np.array([self.target(int(t)) if t >= OUTLIER else int(t) for t in topic_ids], dtype=int)
-        if self.moves:
-            for i, text in enumerate(texts):
-                moved = self.moves.get(text_id(text))
-                if moved is not None:
-                    out[i] = self.target(moved)
-        return out
+        """The primary theme after the edits (see `apply_codes`)."""
+        return self.apply_codes(topic_ids, [[int(t)] if t >= 0 else [] for t in topic_ids], texts)[0]
+
+    def apply_codes(self, topic_ids: np.ndarray, codes: Sequence[Sequence[int]], texts: Sequence[str]
+                    ) -> tuple[np.ndarray, list[list[int]]]:
+        """Primary themes and codes (primary first) after the edits, per comment.
+
+        ``topic_ids`` and ``codes`` as assigned (a comment without a primary theme has no codes;
+        non-answers, -2, are left as they are), ``texts`` the texts the edits are keyed by."""
+        primary = np.array([self.target(int(t)) if t >= 0 else int(t) for t in topic_ids], dtype=int)
+        out = [list(dict.fromkeys(self.target(int(c)) for c in row)) if p >= 0 else []
+               for p, row in zip(primary, codes)]
+        for i, p in enumerate(primary):
+            if p >= 0 and (not out[i] or out[i][0] != p):
+                out[i] = [int(p)] + [c for c in out[i] if c != p]
+        if not (self.moves or self.added or self.removed):
+            return primary, out
+        for i, text in enumerate(texts):
+            if primary[i] < OUTLIER:
+                continue
+            key = text_id(text)
+            moved = self.moves.get(key)
+            if moved is not None:
+                primary[i] = self.target(moved)
+                out[i] = [int(primary[i])] if primary[i] >= 0 else []
+            for theme in self.added.get(key, ()):
+                theme = self.target(theme)
+                if theme not in out[i]:
+                    out[i].append(theme)
+            for theme in self.removed.get(key, ()):
+                theme = self.target(theme)
+                if theme in out[i]:
+                    out[i].remove(theme)
+            primary[i] = out[i][0] if out[i] else OUTLIER
+        return primary, out
 
     def label(self, theme: int, default: str) -> str:
         return self.renames.get(theme, default)
 
 
 _TEXT_ID = re.compile(r"[0-9a-f]{16}")
+_PARTS = ("renames", "merges", "moves", "added", "removed")
+
+
+def _text_key(value, part: str) -> str:
+    if not isinstance(value, str) or not _TEXT_ID.fullmatch(value):
+        raise ValueError(f"{part}: {value!r} is not a comment key (16 hex digits)")
+    return value
 
 
 def _kind(value) -> str:

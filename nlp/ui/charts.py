@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from nlp.ui.text import SENTIMENT_COLOURS, SENTIMENT_NB, fmt_int, fmt_pct, fmt_pp, fmt_p, plot_escape
 from nlp.schema import TOPIC_ID
+from nlp.themes.membership import sentiment_counts
 
 LABEL_LEN = 48
 STACK_ORDER = ("positive", "mixed", "neutral", "negative")
@@ -66,13 +67,15 @@ def to_png(fig: go.Figure, title: str) -> bytes:
     return out.to_image(format="png", width=1400, height=int(out.layout.height or 500) + 50, scale=2)
 
 
-def theme_overview(comments: pd.DataFrame, themes: Sequence[tuple[int, str]], title: str = "") -> go.Figure:
-    """Themes as horizontal bars (largest on top), split by sentiment, with size and share."""
+def theme_overview(comments: pd.DataFrame, themes: Sequence[tuple[int, str]], title: str = "",
+                   theme_info: Sequence = ()) -> go.Figure:
+    """Themes as horizontal bars (largest on top), split by sentiment, with size and share.
+
+    ``theme_info`` (ThemeInfo) names the codes, so a code with a sentiment of its own counts with it."""
     sub = comments[~comments["is_nonanswer"].to_numpy(dtype=bool)]
     ids = [t for t, _ in themes]
     labels = {t: lab for t, lab in themes}
-    counts = pd.crosstab(sub[TOPIC_ID], sub["sentiment"]).reindex(index=ids, columns=list(STACK_ORDER),
-                                                                    fill_value=0)
+    counts = sentiment_counts(sub, ids, STACK_ORDER, theme_info)  # a comment counts in each of its codes
     totals = counts.sum(axis=1)
     n_sub = max(len(sub), 1)
     order = [t for t in ids]  # already sorted by the caller
@@ -98,10 +101,12 @@ def theme_overview(comments: pd.DataFrame, themes: Sequence[tuple[int, str]], ti
     return _layout(fig, barmode="stack", height=max(260, 34 * len(order) + 110), title_text=title)
 
 
-def sentiment_split(comments: pd.DataFrame, title: str = "") -> go.Figure:
-    """One 100 % bar: the sentiment mix of a set of comments."""
-    sub = comments[~comments["is_nonanswer"].to_numpy(dtype=bool)]
-    counts = sub["sentiment"].value_counts().reindex(list(STACK_ORDER), fill_value=0)
+def sentiment_split(comments: pd.DataFrame, title: str = "", sentiments: Sequence[str] | None = None) -> go.Figure:
+    """One 100 % bar: the sentiment mix of a set of comments (``sentiments``: theirs in a theme,
+    default their own)."""
+    keep = ~comments["is_nonanswer"].to_numpy(dtype=bool)
+    values = comments["sentiment"] if sentiments is None else pd.Series(list(sentiments), index=comments.index)
+    counts = values[keep].value_counts().reindex(list(STACK_ORDER), fill_value=0)
     n = max(int(counts.sum()), 1)
     fig = go.Figure()
     for s in STACK_ORDER:

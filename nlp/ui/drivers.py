@@ -15,7 +15,8 @@ import pandas as pd
 
 from nlp.report.rating_drivers import RatingCheck, theme_drivers
 from nlp.runs.store import RESPONDENTS
-from nlp.schema import ID, RESPONDENT, TOPIC_ID, Edited
+from nlp.schema import ID, RESPONDENT, Edited
+from nlp.themes.membership import member_mask
 from nlp.ui.text import fmt_int, fmt_p
 
 #: how many representative answers the view shows for a theme
@@ -141,7 +142,7 @@ def theme_quotes(edited: Edited, theme_id: int, ratings: pd.DataFrame, metadata:
     Columns: the comment columns, and `RATING`: the respondent's rating as read ("" when missing).
     """
     comments = edited.comments
-    members = comments[comments[TOPIC_ID] == theme_id]
+    members = comments[member_mask(comments, theme_id)]
     theme = edited.theme(theme_id)
     ids = members["id"].astype(str)
     order = list(dict.fromkeys([q for q in (theme.quote_ids if theme else []) if q in set(ids)] + ids.tolist()))

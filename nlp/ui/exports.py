@@ -16,7 +16,10 @@ from typing import Sequence
 import pandas as pd
 
 from nlp.io import write_table
-from nlp.schema import RESPONDENT, SENTIMENT_NB, THEME_COLUMN_PREFIX, TOPIC_ID, Edited, theme_column
+from nlp.schema import (
+    CODE_SENTIMENT, CODES, FITTED_CODE_SENTIMENT, FITTED_CODES, FITTED_TOPIC_ID, N_CODES, RESPONDENT, SENTIMENT_NB,
+    THEME_COLUMN_PREFIX, TOPIC_ID, Edited, theme_column,
+)
 from nlp.ui.page import group_labels
 
 TEXT_HEADING = "Kommentar (anonymisert)"
@@ -24,8 +27,8 @@ ORIGINAL_HEADING = "Originaltekst (ikke anonymisert)"
 
 
 def tagged_comments(edited: Edited, group_columns: Sequence[str], include_original: bool = False) -> pd.DataFrame:
-    """One row per comment with its theme, sentiment, groups (a wide run's question as "Spørsmål", and its
-    respondent) and a 0/1 column per theme."""
+    """One row per comment with its theme, codes, sentiment, groups (a wide run's question as "Spørsmål", and
+    its respondent) and a 0/1 column per theme (1 for each of its codes)."""
     c = edited.comments
     out = pd.DataFrame({"ID": c["id"].astype(str)})
     if RESPONDENT in c and RESPONDENT not in group_columns:  # a wide run: whose answer it is
@@ -35,7 +38,14 @@ def tagged_comments(edited: Edited, group_columns: Sequence[str], include_origin
     out[TEXT_HEADING] = c["text"].values
     out["Tema"] = c["topic_label"].values
     out["Tema-ID"] = c[TOPIC_ID].astype(int).values
+    if CODES in c:  # every theme of the comment, the primary first
+        out["Koder"] = c[CODES].fillna("").astype(str).values
+        out["Antall temaer"] = c[N_CODES].astype(int).values
     out["Sentiment"] = c["sentiment"].map(lambda s: SENTIMENT_NB.get(s, s)).values
+    if CODE_SENTIMENT in c:  # each code's own, where its clauses differ (aligned with "Koder")
+        out["Sentiment per kode"] = [
+            "|".join(SENTIMENT_NB.get(p, p) for p in v.split("|")) if isinstance(v, str) and v else ""
+            for v in c[CODE_SENTIMENT]]
     out["Ikke svar"] = c["is_nonanswer"].astype(int).values
     out["Duplikat"] = c["is_duplicate"].astype(int).values
     out["Anonymisert"] = c["redacted"].astype(int).values
@@ -55,7 +65,7 @@ def table_bytes(frame: pd.DataFrame, suffix: str) -> bytes:
 
 
 #: columns the app adds to a run's comments, which no export carries
-_APP_COLUMNS = ("fitted_topic_id",)
+_APP_COLUMNS = (FITTED_TOPIC_ID, FITTED_CODES, FITTED_CODE_SENTIMENT)
 
 
 def sav_bytes(edited: Edited, include_original: bool = False) -> bytes:
@@ -69,7 +79,7 @@ def sav_bytes(edited: Edited, include_original: bool = False) -> bytes:
     columns = [col for col in c.columns if col not in skip and not str(col).startswith(THEME_COLUMN_PREFIX)]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "kommentarer.sav"
-        write_sav(c, [(t.id, t.label) for t in edited.themes], path, codes_column=TOPIC_ID, columns=columns)
+        write_sav(c, [(t.id, t.label) for t in edited.themes], path, codes_column=None, columns=columns)
         return path.read_bytes()
 
 

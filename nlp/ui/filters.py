@@ -6,8 +6,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from nlp.schema import TOPIC_ID
 from nlp.report.groups import group_series
+from nlp.themes.membership import members
 
 
 
@@ -55,8 +55,8 @@ def filter_comments(
             mask &= group_series(comments, column).isin([str(v) for v in wanted]).to_numpy()
     if sentiments:
         mask &= comments["sentiment"].isin(list(sentiments)).to_numpy()
-    if topic_ids:
-        mask &= comments[TOPIC_ID].isin([int(t) for t in topic_ids]).to_numpy()
+    if topic_ids:  # in any of the themes, as any of its codes
+        mask &= members(comments, [int(t) for t in topic_ids]).any(axis=1)
     if not include_nonanswers:
         mask &= ~comments["is_nonanswer"].to_numpy(dtype=bool)
     if not include_duplicates:

@@ -12,21 +12,25 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from nlp.schema import SENTIMENT_NB, TOPIC_ID
+from nlp.schema import CODES, N_CODES, SENTIMENT_NB, TOPIC_ID, ThemeInfo
+from nlp.themes.membership import parse_codes
 from nlp.ui.page import group_labels
 
 _FLAGS = (("is_nonanswer", "ikke svar"), ("is_duplicate", "duplikat"), ("redacted", "anonymisert"))
 
 
 def comment_table(frame: pd.DataFrame, group_columns: Sequence[str], show_theme: bool = True,
-                  show_original: bool = False) -> pd.DataFrame:
-    """One row per comment: text, theme, sentiment, groups, notes and id."""
+                  show_original: bool = False, themes: Sequence[ThemeInfo] = ()) -> pd.DataFrame:
+    """One row per comment: text, theme (the primary), its other themes (with ``themes`` to name
+    them), sentiment, groups, notes and id."""
     out = pd.DataFrame(index=frame.index)
     if show_original and "original_text" in frame:
         out["Originaltekst"] = frame["original_text"].astype(str)
     out["Kommentar"] = frame["text"].astype(str)
     if show_theme:
         out["Tema"] = frame["topic_label"].astype("category")
+    if themes and CODES in frame:
+        out["Andre temaer"] = pd.Categorical(other_themes(frame, themes))
     out["Sentiment"] = frame["sentiment"].map(lambda s: SENTIMENT_NB.get(s, s)).astype("category")
     for g, label in group_labels(group_columns).items():
         out[label] = frame[g].astype(str).astype("category")
@@ -36,6 +40,20 @@ def comment_table(frame: pd.DataFrame, group_columns: Sequence[str], show_theme:
         notes[on] = [f"{n}, {label}" if n else label for n in notes[on]]
     out["Merknad"] = pd.Categorical(notes)
     out["ID"] = frame["id"].astype(str)
+    return out
+
+
+def other_themes(frame: pd.DataFrame, themes: Sequence[ThemeInfo]) -> list[str]:
+    """Each comment's codes after the primary, by label ("; "-joined; "" for none)."""
+    labels = {t.id: t.label for t in themes}
+    several = frame[N_CODES].to_numpy(dtype=int) > 1 if N_CODES in frame else np.ones(len(frame), bool)
+    out = [""] * len(frame)
+    rows = np.flatnonzero(several)
+    if len(rows):
+        codes = parse_codes(frame[CODES].to_numpy(dtype=object)[rows], frame[TOPIC_ID].to_numpy(dtype=int)[rows],
+                            themes)
+        for i, ids in zip(rows, codes):
+            out[i] = "; ".join(labels[c] for c in ids[1:])
     return out
 
 

@@ -33,6 +33,7 @@ def view_comments(run: RunData, edited: Edited, comments: pd.DataFrame, show_ori
                             text_column="original_text" if show_original else "text")
     st.caption(f"Viser {fmt_int(len(shown))} av {fmt_int(len(comments))} kommentarer.")
     ids = shown["id"].astype(str).tolist()
-    table = comment_table(shown, run.group_columns, show_theme=True, show_original=show_original)
+    table = comment_table(shown, run.group_columns, show_theme=True, show_original=show_original,
+                          themes=edited.themes)
     selectable_table(table, run, "tbl_all", ids)
     move_panel(run, edited, "tbl_all", ids)

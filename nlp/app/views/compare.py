@@ -8,6 +8,7 @@ import streamlit as st
 from nlp.app.state import theme_key
 from nlp.app.widgets import chart
 from nlp.report.groups import group_values
+from nlp.report.workbook import multi_code_note
 from nlp.report.stats import CORRECTIONS, compare_groups, looks_like_rounds, trend_across_rounds
 from nlp.runs.store import RunData
 from nlp.schema import QUESTION, TOPIC_ID, Edited
@@ -44,7 +45,8 @@ def compare_between_groups(run: RunData, edited: Edited, comments: pd.DataFrame,
     st.subheader(f"Temaer etter {md_escape(name.lower() if column == QUESTION else name)}")
     st.caption("Andel av kommentarene med innhold i hver gruppe. ▲/▼: gruppen ligger signifikant over/under "
                "resten av kommentarene (5 % nivå, justert for mange sammenligninger med "
-               f"{CORRECTIONS['fdr_bh']}). Hold pekeren over en rute for 95 % konfidensintervall og p-verdi.")
+               f"{CORRECTIONS['fdr_bh']}). Hold pekeren over en rute for 95 % konfidensintervall og p-verdi."
+               + (f" {note}" if (note := multi_code_note(comments)) else ""))
     chart(charts.group_heatmap(cmp, themes, groups, name), download_name(run.source, f"etter-{name}", ".png"),
           "cmp_heat", f"Andel per tema etter {name}")
     if column == QUESTION:

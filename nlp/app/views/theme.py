@@ -8,7 +8,9 @@ import streamlit as st
 from nlp.app.state import commit_edits, edited_now, edits_now, flash, theme_key
 from nlp.app.widgets import move_panel, selectable_table
 from nlp.runs.store import RunData
-from nlp.schema import OUTLIER, SENTIMENTS, TOPIC_ID, Edited
+from nlp.schema import OUTLIER, SENTIMENTS, Edited
+from nlp.themes.membership import code_sentiments, member_mask, several_codes
+from nlp.report.workbook import MULTI_CODE_NOTE
 from nlp.ui import charts, editing
 from nlp.ui.filters import filter_comments
 from nlp.ui.page import group_labels, theme_choices, theme_name
@@ -24,7 +26,7 @@ def view_theme(run: RunData, edited: Edited, comments: pd.DataFrame, show_origin
     tid = st.selectbox("Tema", choices, key=pick_key,
                        format_func=lambda t: theme_name(edited, t))
     theme = edited.theme(tid)
-    members = comments[comments[TOPIC_ID] == tid]
+    members = comments[member_mask(comments, tid)]  # every comment with the theme among its codes
     st.subheader(md_escape(theme_name(edited, tid, with_size=False)))
     if theme and theme.keywords:
         st.caption("Nøkkelord: " + md_escape(" · ".join(theme.keywords)))
@@ -33,10 +35,12 @@ def view_theme(run: RunData, edited: Edited, comments: pd.DataFrame, show_origin
     sub_n = int((~comments["is_nonanswer"].to_numpy(dtype=bool)).sum())
     c1, c2, c3 = st.columns([1, 1, 3])
     c1.metric("Kommentarer", fmt_int(len(members)))
-    c2.metric("Andel", fmt_pct(len(members) / sub_n) if sub_n else "–", help="Av kommentarene med innhold i utvalget")
+    c2.metric("Andel", fmt_pct(len(members) / sub_n) if sub_n else "–",
+              help="Av kommentarene med innhold i utvalget. " + MULTI_CODE_NOTE)
     with c3:
         if len(members):
-            st.plotly_chart(charts.sentiment_split(members), key="theme_sent",
+            in_theme = code_sentiments(members, [tid], edited.themes)[:, 0]  # each comment's sentiment here
+            st.plotly_chart(charts.sentiment_split(members, sentiments=in_theme), key="theme_sent",
                             config=charts.plotly_config("sentiment"))
 
     if theme is not None:
@@ -69,9 +73,11 @@ def view_theme(run: RunData, edited: Edited, comments: pd.DataFrame, show_origin
     shown_rows = filter_comments(members, search=search, sentiments=sents,
                                  text_column="original_text" if show_original else "text")
     st.caption(f"Viser {fmt_int(len(shown_rows))} av {fmt_int(len(members))} kommentarer. "
-               "Velg rader for å flytte dem.")
+               "Velg rader for å flytte dem eller endre temaene deres.")
     ids = shown_rows["id"].astype(str).tolist()
-    table = comment_table(shown_rows, run.group_columns, show_theme=False, show_original=show_original)
+    table = comment_table(shown_rows, run.group_columns, show_theme=several_codes(members) > 0,
+                          show_original=show_original,
+                          themes=edited.themes)
     selectable_table(table, run, "tbl_theme", ids)
     move_panel(run, edited, "tbl_theme", ids)
 
