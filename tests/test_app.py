@@ -16,7 +16,8 @@ from app_support import (  # noqa: F401 - fixtures
     APP, WIDE_FILE, WIDE_GROUPS, WIDE_RATING, WIDE_TEXTS, copy_into_runs, copy_run, sample_run, wide_run,
 )
 from conftest import SAMPLE, SAMPLE_PERSONAL_DATA
-from nlp.themes.edits import Edits
+from nlp.report.workbook import MULTI_CODE_NOTE
+from nlp.themes.edits import Edits, text_id
 from nlp.ui.filters import filter_comments
 from nlp.runs.app_runs import list_runs, runs_dir
 from nlp.runs.store import load_run
@@ -375,6 +376,68 @@ def test_rename_merge_move_undo_and_tag(app, sample_run, tmp_path):  # noqa: F81
     assert third.id not in set(tagged["topic_id"])
     app_view = editing.apply_edits(run.comments, run.themes, _edits_on_disk(folder)).comments
     assert (tagged["topic_id"].to_numpy() == app_view["topic_id"].to_numpy()).mean() > 0.99
+
+
+def test_add_and_remove_a_code_count_in_both_themes_and_undo(app, sample_run, tmp_path):  # noqa: F811
+    """Issue 17: a comment given a second theme counts in both (the overview says shares add up to
+    more than 100 %), removing its first theme makes the second primary, and both are undoable."""
+    folder = copy_into_runs(sample_run, f"koder-{tmp_path.name}")
+    _open(app, folder)
+    run = load_run(folder)
+    big, second = run.themes[0], run.themes[1]
+    c = run.comments
+    text = c.loc[(c["topic_id"] == big.id) & ~c["is_duplicate"], "text"].iloc[0]
+    rows = c.index[c["text"] == text]
+    ids = c.loc[rows, "id"].tolist()
+
+    _view(app, "Kommentarer")
+    app.multiselect(key="move_tbl_all").set_value([ids[0]]).run()
+    _w(app.selectbox, "move_target_tbl_all").set_value(second.id).run()
+    app.button(key="add_btn_tbl_all").click().run()
+    _no_errors(app)
+    assert _edits_on_disk(folder).added == {text_id(text): [second.id]}
+    table = app.dataframe[0].value.set_index("ID")
+    assert set(table.loc[ids, "Tema"]) == {big.label} and set(table.loc[ids, "Andre temaer"]) == {second.label}
+    assert any(f"«{second.label}» på" in c.value for c in app.sidebar.caption)  # listed with the edits
+    _view(app, "Oversikt")
+    sizes = dict(zip(app.dataframe[0].value["Tema"], app.dataframe[0].value["Antall"]))
+    assert sizes[big.label] == big.size and sizes[second.label] == second.size + len(ids)
+    assert any(MULTI_CODE_NOTE in c.value for c in app.caption)
+    _view(app, "Tema")
+    _w(app.selectbox, "theme_pick").set_value(second.id).run()
+    assert _metric(app, "Kommentarer") == fmt_int(second.size + len(ids))
+
+    # remove the first theme: the added one becomes the comment's theme
+    _view(app, "Kommentarer")
+    app.multiselect(key="move_tbl_all").set_value([ids[0]]).run()
+    _w(app.selectbox, "move_target_tbl_all").set_value(big.id).run()
+    app.button(key="remove_btn_tbl_all").click().run()
+    _no_errors(app)
+    assert _edits_on_disk(folder).removed == {text_id(text): [big.id]}
+    table = app.dataframe[0].value.set_index("ID")
+    assert set(table.loc[ids, "Tema"]) == {second.label} and set(table.loc[ids, "Andre temaer"]) == {""}
+
+    app.button(key="undo").click().run()
+    app.button(key="undo").click().run()
+    _no_errors(app)
+    assert _edits_on_disk(folder) == Edits()
+    _view(app, "Oversikt")
+    assert not any(MULTI_CODE_NOTE in c.value for c in app.caption)
+
+    # a move teaches the model ("Lær av rettingene"): `fritekst tag` then gives the comment the new theme
+    _view(app, "Kommentarer")
+    app.multiselect(key="move_tbl_all").set_value([ids[0]]).run()
+    _w(app.selectbox, "move_target_tbl_all").set_value(second.id).run()
+    app.button(key="move_btn_tbl_all").click().run()
+    app.button(key="learn").click().run()
+    _no_errors(app)
+    assert any("har lært av 1" in s.value for s in app.sidebar.success)
+    from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
+    from nlp.runs.model_store import load_model
+
+    model = load_model(folder / "model").model
+    assert len(model.corrections_) == 1
+    assert model.transform(embed([text], get_encoder(), EmbeddingCache.default()))[0][0] == second.id
 
 
 def test_comment_text_with_html_and_markdown_stays_text(app, sample_run, tmp_path):  # noqa: F811

@@ -243,3 +243,36 @@ def test_charts_export_as_png_through_the_local_chromium():
                              "sentiment": ["positive", "negative", "neutral"]})
     png = charts.to_png(charts.theme_overview(comments, [(0, "Bosetting <b>x</b>"), (1, "Tilskudd")]), "Temaer")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+
+
+def test_add_a_code_to_a_comment_and_undo_in_chromium(page, server, tmp_path):
+    """Issue 17: a comment given a second theme in the "Kommentarer" view shows it, the edit is saved
+    and listed, and "Angre" takes it back."""
+    from nlp.runs.store import load_run, read_edits
+    from nlp.themes.edits import text_id
+
+    _open_app(page, server)
+    folder = copy_into_runs(_sample_folder(), f"kode-{tmp_path.name}")
+    run = load_run(folder)
+    big, second = run.themes[0], run.themes[1]
+    c = run.comments
+    row = c[(c["topic_id"] == big.id) & ~c["is_duplicate"]].iloc[0]
+    _open_saved(page, folder)
+    page.get_by_role("tab", name="Kommentarer").click()
+    picked = page.get_by_role("combobox", name="Kommentarer (velg rader i tabellen, eller skriv ID)")
+    picked.click()
+    picked.fill(str(row["id"]))
+    page.get_by_role("option", name=str(row["id"]), exact=True).click()
+    page.keyboard.press("Escape")
+    theme = page.get_by_role("combobox", name="Velg tema")
+    theme.click()
+    theme.fill(second.label)
+    page.get_by_role("option", name=second.label, exact=True).click()
+    page.get_by_role("button", name="Legg til tema").click()
+    page.get_by_text(f"«{second.label}» lagt til på 1 kommentar(er).").first.wait_for(timeout=STEP_LIMIT_MS)
+    assert read_edits(folder).added == {text_id(row["text"]): [second.id]}
+    page.get_by_text(f"Tema lagt til: «{second.label}» på 1 kommentartekst(er)").wait_for(timeout=STEP_LIMIT_MS)
+    page.get_by_role("button", name="Angre").click()
+    page.get_by_text("Siste endring er angret.").first.wait_for(timeout=STEP_LIMIT_MS)
+    assert read_edits(folder).added == {}
+    assert not page.dialogs

@@ -111,3 +111,13 @@ def test_correct_records_the_codes_and_tag_applies_them(tmp_path):
     after = pd.read_csv(tmp_path / "t.csv", dtype=str, keep_default_na=False).set_index("id")
     for rid, gold in zip(fix["id"][:-1], fix["koder"][:-1]):
         assert after.loc[rid, "codes"].split("|") == list(dict.fromkeys(gold.split("|")))  # the analyst's codes, exactly
+
+
+def test_a_single_correction_gets_the_least_change_that_gets_it_right():
+    from nlp.themes.corrections import Corrections
+
+    X = np.array([[1.0, 0.0], [0.0, 1.0]], np.float32)
+    coef0, b0 = np.array([[4.0, 0.0], [0.0, 4.0]], np.float32), np.zeros(2, np.float32)
+    fitted = Corrections(X[:1], np.array([11])).fit(coef0, b0, np.array([10, 11]))
+    assert (X[:1] @ fitted.coef.T + fitted.intercept).argmax() == 1  # the corrected comment moves
+    assert (X[1:] @ fitted.coef.T + fitted.intercept).argmax() == 1

@@ -5,7 +5,8 @@ model keeps each corrected comment's vector (of its redacted text) and theme, an
 head is refitted on them: the head's weights W0 move as little as they must to get the corrected
 comments right, minimising sum(cross-entropy on the corrections) + lam/2 ||W - W0||^2. The
 strength lam is chosen by leave-one-out over the corrections themselves (each predicted by a head
-refitted without it), the largest on ties: the least change that generalises best. Kept in
+refitted without it), the largest on ties: the least change that generalises best; a single
+correction (nothing to leave out) gets the largest strength that gets it right. Kept in
 `corrections.safetensors` (vectors, themes and the refitted head) beside `edits.json`, outside the
 manifest (it grows after fitting), and checked against the model's themes when loaded.
 """
@@ -83,7 +84,14 @@ class Corrections:
         if not len(y):
             return Corrections(self.vectors, self.theme_ids)
         best_lam, best_hits = STRENGTHS[0], -1
-        if len(y) >= 2:
+        if len(y) == 1:  # nothing to leave out: the least change that gets the correction right
+            best_lam = STRENGTHS[-1]
+            for lam in STRENGTHS:
+                c, b = refit(coef0, intercept0, self.vectors, y, lam)
+                if (self.vectors[0] @ c.T + b).argmax() == y[0]:
+                    best_lam = lam
+                    break
+        else:
             for lam in STRENGTHS:
                 hits = 0
                 for i in range(len(y)):
