@@ -229,3 +229,15 @@ def test_tag_replays_the_edits_as_the_app_shows_them():
         assert tagged.comments[col].tolist() == app.comments[col].tolist(), col
     assert {t.id: t.size for t in tagged.themes} == {t.id: t.size for t in app.themes}
     assert tagged.comments.loc[one, "codes"] == f"T{ids[0]}|T{ids[1]}"  # moved, then the merged code added
+
+
+def test_quotes_show_the_sentiment_a_comment_has_in_the_theme():
+    from nlp.report.workbook import quotes_table
+
+    c = coded(ROWS)
+    c[CODE_SENTIMENT] = ["positive|negative", "", "", "", "", "", ""]
+    themes = [ThemeInfo(1, "Samarbeid", [], 2, 0.3, ["1"], "samarbeid"),
+              ThemeInfo(2, "Tilskudd", [], 3, 0.5, ["1", "3"])]
+    table = quotes_table(Edited(c, themes), ["År"])
+    assert table[["Tema", "ID", "Sentiment"]].values.tolist() == [
+        ["Samarbeid", "1", "Positiv"], ["Tilskudd", "1", "Negativ"], ["Tilskudd", "3", "Negativ"]]

@@ -19,7 +19,7 @@ import pandas as pd
 from nlp.report.safe_cells import XLSX_OPTIONS, neutralise_frame
 from nlp.report.stats import compare_groups, looks_like_rounds, trend_across_rounds, wilson_interval
 from nlp.schema import OUTLIER, SENTIMENT_NB, SENTIMENTS, TOPIC_ID, Edited
-from nlp.themes.membership import sentiment_counts, several_codes, theme_sizes
+from nlp.themes.membership import code_sentiments, sentiment_counts, several_codes, theme_sizes
 
 _PERCENT_COLUMNS = ("Andel", "KI", "Forskjell", "Endring")
 #: said where shares are shown, when a comment can be in several themes
@@ -76,15 +76,17 @@ def theme_table(edited: Edited) -> pd.DataFrame:
 
 
 def quotes_table(edited: Edited, group_columns: Sequence[str]) -> pd.DataFrame:
+    """Each theme's quotes, with the sentiment the comment has in that theme."""
     c = edited.comments.set_index(edited.comments["id"].astype(str))
     rows = []
     for t in edited.themes:
-        for q in t.quote_ids:
-            if q not in c.index:
-                continue
+        quotes = [q for q in t.quote_ids if q in c.index]
+        in_theme = code_sentiments(c.loc[quotes], [t.id], edited.themes)[:, 0] if quotes else []
+        for q, sentiment in zip(quotes, in_theme):
             r = c.loc[q]
+            sentiment = sentiment or r["sentiment"]
             row = {"Tema": t.label, "ID": q, "Sitat (anonymisert)": r["text"],
-                   "Sentiment": SENTIMENT_NB.get(r["sentiment"], r["sentiment"])}
+                   "Sentiment": SENTIMENT_NB.get(sentiment, sentiment)}
             for g in group_columns:
                 row[g] = r[g]
             rows.append(row)

@@ -37,10 +37,11 @@ def view_theme(run: RunData, edited: Edited, comments: pd.DataFrame, show_origin
     c1.metric("Kommentarer", fmt_int(len(members)))
     c2.metric("Andel", fmt_pct(len(members) / sub_n) if sub_n else "–",
               help="Av kommentarene med innhold i utvalget. " + MULTI_CODE_NOTE)
+    in_theme = pd.Series(code_sentiments(members, [tid], edited.themes)[:, 0],  # each comment's sentiment here
+                         index=members["id"].astype(str).to_numpy(), dtype=object)
     with c3:
         if len(members):
-            in_theme = code_sentiments(members, [tid], edited.themes)[:, 0]  # each comment's sentiment here
-            st.plotly_chart(charts.sentiment_split(members, sentiments=in_theme), key="theme_sent",
+            st.plotly_chart(charts.sentiment_split(members, sentiments=in_theme.to_numpy()), key="theme_sent",
                             config=charts.plotly_config("sentiment"))
 
     if theme is not None:
@@ -57,7 +58,8 @@ def view_theme(run: RunData, edited: Edited, comments: pd.DataFrame, show_origin
                 else:
                     st.text(str(row["text"]))
                 names = group_labels(run.group_columns)
-                meta = [sentiment_nb(row["sentiment"])] + [f"{names[g]}: {row[g]}" for g in run.group_columns]
+                meta = [sentiment_nb(in_theme.get(qid) or row["sentiment"])] + [f"{names[g]}: {row[g]}"
+                                                                                 for g in run.group_columns]
                 st.caption(md_escape(" · ".join(str(m) for m in meta)))
             shown += 1
         if shown == 0:
