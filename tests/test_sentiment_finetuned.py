@@ -73,6 +73,8 @@ def test_logits_are_deterministic_and_do_not_depend_on_batch_neighbours(base, tm
     assert np.abs(ft.logits(TEXTS[::-1])[::-1] - all_at_once).max() < 1e-4
     assert np.array_equal(ft.logits(TEXTS), all_at_once)  # the same input gives the same bits
     assert ft.logits([]).shape == (0, 3)
+    dup = ft.logits([TEXTS[0], TEXTS[1], TEXTS[0]])
+    assert np.array_equal(dup[0], dup[2]) and not np.array_equal(dup[0], dup[1])
 
 
 def test_damaged_or_incomplete_folders_are_refused(base, tmp_path):

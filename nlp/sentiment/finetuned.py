@@ -97,8 +97,11 @@ class FineTunedLogits:
         texts = list(texts)
         if not texts:
             return np.zeros((0, 3), np.float32)
+        distinct = list(dict.fromkeys(texts))  # a repeated comment runs once
         tok = self._engine.tokenizer
-        pieces = tok.pieces([self._engine.prefix + t for t in texts])
+        pieces = tok.pieces([self._engine.prefix + t for t in distinct])
         windows = [[tok.bos, *p[: self.max_pieces], tok.eos] for p in pieces]
         pooled = self._engine._forward(windows)
-        return (pooled @ self._head_w.T + self._head_b).astype(np.float32)
+        z = (pooled @ self._head_w.T + self._head_b).astype(np.float32)
+        row = {t: i for i, t in enumerate(distinct)}
+        return z[[row[t] for t in texts]]
