@@ -12,7 +12,6 @@ serialization.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import math
@@ -25,6 +24,7 @@ import numpy as np
 from nlp.themes.codebook import Codebook
 from nlp.schema import OUTLIER
 from nlp.themes.bertopic_import import import_bertopic
+from nlp.themes.blas import one_blas_thread
 from nlp.themes.codes import calibrate_code_threshold, code_sets
 from nlp.themes.cosine_umap import CosineUMAP
 from nlp.themes.labels import make_label
@@ -81,25 +81,6 @@ def adaptive_params(n_docs: int, min_topic_size: int | None = None, n_components
     # against -0.407 (held out -0.455 against -0.502).
     n_epochs = 200 if n * n_neighbors > LARGE_GRAPH_EDGES else 500
     return ThemeParams(n, n_neighbors, n_components, mcs, min_samples, n_epochs)
-
-
-def one_blas_thread(method):
-    """Run `method` with BLAS on one thread.
-
-    The fit's matrix work is small (an SVD of the lexical view, a logistic regression), and
-    OpenBLAS threads that wait for a busy core spin: on a 2-core machine with anything else
-    running the fit took 3x longer with two threads (warm analyze of 1,500 comments: 12.3 s vs
-    4.0 s for the fit), and about the same on an idle one. One thread also makes the result
-    independent of the machine's core count.
-    """
-    @functools.wraps(method)
-    def run(*args, **kwargs):
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
-            return method(*args, **kwargs)
-
-    return run
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
