@@ -19,6 +19,7 @@ TEXTS = [
 @pytest.fixture()
 def split_small(monkeypatch):
     monkeypatch.setattr(sp, "PARALLEL_MIN_TEXTS", 10)
+    monkeypatch.setattr(sp, "HEAD_START_TEXTS", 6)
     monkeypatch.setattr(sp, "_cpu_count", lambda: 2)
 
 
@@ -32,10 +33,15 @@ def test_two_processes_match_one():
     one = sp.annotate(texts, nlp)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sp, "PARALLEL_MIN_TEXTS", 10)
+        mp.setattr(sp, "HEAD_START_TEXTS", 6)
         mp.setattr(sp, "_cpu_count", lambda: 2)
+        started = []
+        real_child = sp._Child
+        mp.setattr(sp, "_Child", lambda *a: started.append(len(a[1])) or real_child(*a))
         steps = []
         two = sp.annotate(texts, nlp, on_step=lambda done, total: steps.append((done, total)))
     assert two == one
+    assert started == [2]  # one child, given both varieties' parts
     assert steps[-1] == (len(texts), len(texts))
     assert all(d <= t for d, t in steps)
 
@@ -68,3 +74,13 @@ def test_pipeline_ref_starts_child_before_loading_and_matches(split_small):
     got = sp.annotate(texts, ref)
     sp.PARALLEL_MIN_TEXTS = 10**9
     assert got == sp.annotate(texts, sp.load_pipeline())
+
+
+def test_head_start_gives_this_process_more(monkeypatch):
+    monkeypatch.setattr(sp, "_cpu_count", lambda: 2)
+    sizes = []
+    real_child = sp._Child
+    monkeypatch.setattr(sp, "_Child", lambda path, jobs, b: sizes.append(sum(len(t) for _, t in jobs)) or real_child(path, jobs, b))
+    texts = _distinct(TEXTS * 30)  # 1,260 texts
+    sp.annotate(texts, sp.PipelineRef())
+    assert sizes == [round((len(texts) - sp.HEAD_START_TEXTS) / 2)]

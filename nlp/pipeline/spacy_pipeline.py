@@ -294,12 +294,16 @@ def _run(nlp: Language, texts: Sequence[str], batch_size: int, on_step: Callable
 #: and loads the pipeline, ~3 s, mostly while this process does the same); above it the texts are
 #: split over two processes
 PARALLEL_MIN_TEXTS = 1000
+#: texts this process annotates while the child is still starting (it imports spaCy and torch,
+#: ~2.5 s more than this process needs to load the pipeline, at ~3.5 ms a comment on 2 Zen 4
+#: cores): this process takes half of the rest plus these, so both finish about together
+HEAD_START_TEXTS = 700
 
 
 def _run_all(source: Language | PipelineRef, jobs: list[tuple[str | None, list[str]]], batch_size: int,
              on_step: Callable[[int], None] | None) -> list[list[Annotation]]:
     """Annotations for each (variety, texts) job; with two or more cores, the second half of every
-    job in a second process.
+    job's texts (less a head start, `HEAD_START_TEXTS`) in a second process.
 
     spaCy runs on one core, and it is the longest stage of a cold `analyze` after embedding (34 of
     106 s of `tag` on 10,000 comments). The split is by position, so the same input is always
@@ -316,13 +320,18 @@ def _run_all(source: Language | PipelineRef, jobs: list[tuple[str | None, list[s
         nlp = source.nlp if isinstance(source, PipelineRef) else source
         path = None if nlp.path is None else str(nlp.path)
     split = split and path is not None
-    halves = [(v, texts[: len(texts) // 2] if split else texts, texts[len(texts) // 2:] if split else [])
-              for v, texts in jobs]
-    child = _Child(path, [(v, second) for v, _, second in halves], batch_size) if split else None
+    share = max(0, total - HEAD_START_TEXTS) / 2 / total if split else 0.0  # the child's share of each job
+    cut = [len(texts) - round(share * len(texts)) for _, texts in jobs]
+    halves = [(v, texts[:c], texts[c:]) for (v, texts), c in zip(jobs, cut)]
+    mine_total = sum(cut)
+    child = None
+    if mine_total < total:
+        child = _Child(path, [(v, second) for v, _, second in halves], batch_size)
     nlp = source.nlp if isinstance(source, PipelineRef) else source
     mine, offset = [], 0
-    for v, first, _ in halves:  # progress: this process's half stands for both halves
-        step = None if on_step is None else (lambda n, o=offset: on_step(min((2 if split else 1) * (o + n), total)))
+    for v, first, _ in halves:  # progress: this process's part stands for the whole
+        step = None if on_step is None else (
+            lambda n, o=offset: on_step(min(total, (o + n) * total // max(mine_total, 1))))
         mine.append(_run(nlp, first, batch_size, step, v) if first else [])
         offset += len(first)
     if child is None:
