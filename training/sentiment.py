@@ -92,9 +92,12 @@ def throughput(model: SentimentModel, texts: list[str], emb: np.ndarray, repeats
 def main(argv: list[str] | None = None) -> dict:
     argv = list(__import__("sys").argv[1:] if argv is None else argv)
     if "--finetune" in argv:  # issue 19: the fine-tuned encoder's recipe (training/sentiment_ft)
-        from training.sentiment_ft.__main__ import main as finetune_main
+        import subprocess
+        import sys
 
-        return finetune_main([a for a in argv if a != "--finetune"])
+        # its own process: the recipe imports this module's survey helpers (no import circle)
+        cmd = [sys.executable, "-m", "training.sentiment_ft", *[a for a in argv if a != "--finetune"]]
+        raise SystemExit(subprocess.run(cmd).returncode)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--finetune", action="store_true",
                     help="fine-tune e5-small instead (`python -m training.sentiment_ft`; its options follow)")
