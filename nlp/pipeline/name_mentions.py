@@ -13,6 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from nlp.privacy.word_tokens import is_name_part
+
 FACTORY = "fritekst_name_mentions"
 PERSON = "PER"
 
@@ -21,11 +23,6 @@ def name_parts(doc: Doc) -> set[str]:
     """Capitalised words of the text's multi-word person names (one-word ones are too unsure)."""
     return {t.text for e in doc.ents if e.label_ == PERSON and len(e) > 1
             for t in e if len(t.text) > 1 and t.text[0].isupper()}
-
-
-def is_name_part(word: str, parts: set[str]) -> bool:
-    """`word` is one of `parts`, or its genitive."""
-    return word in parts or (word.endswith("s") and word[:-1] in parts)  # genitive: "Nordmanns"
 
 
 def mark_name_mentions(doc: Doc) -> Doc:

@@ -21,15 +21,15 @@ from contextlib import closing
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from nlp.pipeline import compounds, full_stops, name_mentions  # noqa: F401  (register fritekst's components)
 from nlp.errors import ModelError
 from nlp.paths import models_dir
 from nlp.progress import StepCallback
+
+if TYPE_CHECKING:  # spaCy (and through thinc, torch) is imported only when a pipeline loads:
+    from spacy.language import Language  # a rerun whose comments are all cached never needs it
+    from spacy.tokens import Doc
 
 DEFAULT_PIPELINE = "norsk_pipeline"
 ENV_VAR = "FRITEKST_PIPELINE"
@@ -92,10 +92,19 @@ def _load_folder(path: Path, label: str) -> Language:
         )
     if not (path / "config.cfg").is_file() or not (path / "meta.json").is_file():
         raise PipelineError(f"spaCy pipeline folder {path} is damaged: config.cfg or meta.json is missing")
+    spacy = _spacy()
     try:
         return spacy.load(path)
     except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, config errors...
         raise PipelineError(f"spaCy pipeline folder {path} is damaged or incompatible: {type(exc).__name__}: {exc}") from exc
+
+
+def _spacy():
+    import spacy
+
+    from nlp.pipeline import compounds, full_stops, name_mentions  # noqa: F401  (register fritekst's components)
+
+    return spacy
 
 
 @lru_cache(maxsize=8)
@@ -105,6 +114,7 @@ def _load_cached(key: str, kind: str) -> Language:
     path = Path(key).expanduser()
     if path.exists() or _looks_like_path(key):
         return _load_folder(path, f"given as {key!r}")
+    spacy = _spacy()
     if not spacy.util.is_package(key):
         raise PipelineError(
             f"unknown spaCy pipeline {key!r}: not a folder and not an installed spaCy package "
@@ -155,7 +165,9 @@ class PipelineRef:
     def meta(self) -> dict:
         meta_file = Path(self.key) / "meta.json"
         if self.kind != "name" and meta_file.is_file():
-            return spacy.util.load_meta(meta_file)  # what spacy.load would put in nlp.meta
+            import srsly  # spaCy reads meta.json with it (its float parsing is part of the identity)
+
+            return srsly.read_json(meta_file)  # what spacy.load puts in nlp.meta
         return self.nlp.meta
 
     @property

@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from nlp.pipeline.name_mentions import is_name_part
 from nlp.privacy.names import NameFinder
-from nlp.privacy.word_tokens import word_tokens
+from nlp.privacy.word_tokens import is_name_part, word_tokens
 from nlp.privacy.patterns import find_addresses, find_emails, find_fnr, find_phones
 
 PLACEHOLDERS = {

@@ -38,7 +38,8 @@ class FineTunedLogits:
         from safetensors import SafetensorError
         from safetensors.torch import load_file
 
-        from nlp.embed.e5_torch import E5Model, TorchE5, Tokenizer, default_threads, resolve_precision
+        from nlp.embed.e5_settings import resolve_precision
+        from nlp.embed.e5_torch import E5Model, TorchE5, Tokenizer, default_threads
         from nlp.embed.e5_weights import read
 
         folder = Path(folder)
