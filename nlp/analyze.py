@@ -89,9 +89,14 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
     progress("Embedding", max(len(substantive), 1), max(len(substantive), 1))
 
     progress("Sentiment", 0, 1)
-    sentiment = SentimentModel.load().predict(
-        cleaned.text, embeddings, nonanswer=cleaned.is_nonanswer
-    )
+    model = SentimentModel.load()
+    finetuned = None
+    if model.finetuned_ is not None:  # its logits are cached like vectors, and from redacted text too
+        finetuned = np.zeros((len(texts), model.finetuned_.dim), dtype=np.float32)
+        if len(substantive):
+            finetuned[substantive] = embed([safe[i] for i in substantive], model.finetuned_,
+                                           EmbeddingCache.default(), for_stage(progress, "Sentiment"))
+    sentiment = model.predict(cleaned.text, embeddings, nonanswer=cleaned.is_nonanswer, finetuned=finetuned)
     progress("Sentiment", 1, 1)
     return Prepared(
         cleaned=cleaned, safe_text=safe, redacted_spans=[r.n_redacted for r in redacted],

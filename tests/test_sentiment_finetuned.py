@@ -52,7 +52,7 @@ def test_unchanged_layer_gives_the_frozen_encoders_states(base, tmp_path):
 
     _write(tmp_path / "ft", base, first=11)
     ft = FineTunedLogits(tmp_path / "ft", threads=1, precision="fp32")
-    z = ft.logits(TEXTS[:4])
+    z = ft.encode(TEXTS[:4])
     e5 = TorchE5(threads=1, precision="fp32")
     tok = e5.tokenizer
     windows = [[tok.bos, *p, tok.eos] for p in tok.pieces([e5.prefix + t for t in TEXTS[:4]])]
@@ -66,14 +66,14 @@ def test_unchanged_layer_gives_the_frozen_encoders_states(base, tmp_path):
 def test_logits_are_deterministic_and_do_not_depend_on_batch_neighbours(base, tmp_path):
     _write(tmp_path / "ft", base, first=11)
     ft = FineTunedLogits(tmp_path / "ft", threads=1)
-    all_at_once = ft.logits(TEXTS)
-    one_by_one = np.vstack([ft.logits([t]) for t in TEXTS])
+    all_at_once = ft.encode(TEXTS)
+    one_by_one = np.vstack([ft.encode([t]) for t in TEXTS])
     # batch size moves the last float bits of a matrix product, never more
     assert np.abs(all_at_once - one_by_one).max() < 1e-4
-    assert np.abs(ft.logits(TEXTS[::-1])[::-1] - all_at_once).max() < 1e-4
-    assert np.array_equal(ft.logits(TEXTS), all_at_once)  # the same input gives the same bits
-    assert ft.logits([]).shape == (0, 3)
-    dup = ft.logits([TEXTS[0], TEXTS[1], TEXTS[0]])
+    assert np.abs(ft.encode(TEXTS[::-1])[::-1] - all_at_once).max() < 1e-4
+    assert np.array_equal(ft.encode(TEXTS), all_at_once)  # the same input gives the same bits
+    assert ft.encode([]).shape == (0, 3)
+    dup = ft.encode([TEXTS[0], TEXTS[1], TEXTS[0]])
     assert np.array_equal(dup[0], dup[2]) and not np.array_equal(dup[0], dup[1])
 
 
@@ -86,11 +86,11 @@ def test_damaged_or_incomplete_folders_are_refused(base, tmp_path):
     with pytest.raises(ModelError, match="checksum"):
         FineTunedLogits(tmp_path / "ft")
     _write(tmp_path / "ft2", {k: v for k, v in base.items() if k != "head.bias"}, first=11)
-    with pytest.raises(ModelError, match="head.bias"):
-        FineTunedLogits(tmp_path / "ft2")
+    with pytest.raises(ModelError, match="head.bias"):  # found when the network is built
+        FineTunedLogits(tmp_path / "ft2").encode(["Bra."])
     _write(tmp_path / "ft3", base, first=10)  # says layers 10-11, stores only 11
     with pytest.raises(ModelError, match="layers.10"):
-        FineTunedLogits(tmp_path / "ft3")
+        FineTunedLogits(tmp_path / "ft3").encode(["Bra."])
     meta = tmp_path / "ft" / META_FILE
     doc = json.loads(meta.read_text())
     doc["format"] = "other"
@@ -110,7 +110,7 @@ def test_comment_model_reads_the_encoder_saved_beside_it(base, tmp_path):
     texts = (pos + neg + neu) * 8
     labels = (["positive"] * 3 + ["negative"] * 3 + ["neutral"] * 3) * 8
     emb = rng.normal(0, 1, (len(texts), 8)).astype(np.float32)
-    feats = np.hstack([emb, ft.logits(texts)])
+    feats = np.hstack([emb, ft.encode(texts)])
     model = SentimentModel(C=1.0, ngrams=NgramConfig(word_bits=10, char_bits=10), min_df=1, cv_folds=3)
     model.fit(texts, feats, labels, Lexicon.build(["bra"], ["dårlig"]))
     want = model.predict(texts, feats)
@@ -122,3 +122,18 @@ def test_comment_model_reads_the_encoder_saved_beside_it(base, tmp_path):
     assert got.label == want.label and np.allclose(got.proba, want.proba, atol=1e-5)
     with pytest.raises(ModelError, match="8-dimensional"):
         loaded.predict(texts, feats)
+
+
+def test_logits_are_cached_like_vectors(base, tmp_path, monkeypatch):
+    """A warm rerun reads the logits from the embedding cache, keyed by the weights' checksum."""
+    from nlp.embed.encoders import EmbeddingCache, embed
+
+    _write(tmp_path / "m", base, first=11)
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    first = embed(TEXTS, FineTunedLogits(tmp_path / "m", threads=1), cache)
+    again = FineTunedLogits(tmp_path / "m", threads=1)
+    monkeypatch.setattr(again, "_build", lambda: pytest.fail("a cached text was run through the network again"))
+    assert np.array_equal(embed(TEXTS, again, cache), first) and first.shape == (len(TEXTS), 3)
+    other = dict(base, **{"head.bias": torch.tensor([0.0, 0.0, 0.0])})
+    _write(tmp_path / "m2", other, first=11)
+    assert FineTunedLogits(tmp_path / "m2").name != again.name  # other weights never read these logits

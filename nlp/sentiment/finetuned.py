@@ -31,16 +31,17 @@ def present(folder: Path) -> bool:
 
 
 class FineTunedLogits:
-    """Sentiment logits from a fine-tuned e5-small: `logits(texts) -> (n, 3)` float32."""
+    """Sentiment logits from a fine-tuned e5-small, as an encoder (`nlp.embed.encoders.Encoder`) of
+    dimension 3, so that `embed` caches them like vectors: a warm rerun pays no second encoder pass.
+
+    The checksum is verified here; the network is built on the first `encode` (a rerun whose logits
+    are all cached never imports torch).
+    """
+
+    dim = 3
 
     def __init__(self, folder: Path, threads: int | None = None, precision: str | None = None):
-        import torch
-        from safetensors import SafetensorError
-        from safetensors.torch import load_file
-
-        from nlp.embed.e5_settings import resolve_precision
-        from nlp.embed.e5_torch import E5Model, TorchE5, Tokenizer, default_threads
-        from nlp.embed.e5_weights import read
+        from nlp.embed.e5_settings import VECTOR_TAG, resolve_precision
 
         folder = Path(folder)
         try:
@@ -50,8 +51,27 @@ class FineTunedLogits:
             raise ModelError(f"fine-tuned sentiment encoder in {folder} is missing or damaged: {exc}") from exc
         if meta.get("format") != FORMAT:
             raise ModelError(f"fine-tuned sentiment encoder in {folder} has format {meta.get('format')}, expected {FORMAT}")
-        if hashlib.sha256(raw).hexdigest() != meta.get("sha256"):
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != meta.get("sha256"):
             raise ModelError(f"fine-tuned sentiment encoder in {folder} is damaged ({WEIGHTS_FILE} does not match its checksum)")
+        self.folder, self.meta, self._threads = folder, meta, threads
+        self.max_pieces = int(meta.get("inputs", {}).get("max_pieces", 128))
+        self.precision = resolve_precision(precision, "cpu")
+        if self.precision == "int8":  # calibrated for the frozen encoder only
+            self.precision = "bf16" if resolve_precision("auto", "cpu") == "bf16" else "fp32"
+        self.model = f"sentiment-ft-{digest[:16]}"
+        self.name = f"{self.model}/torch-{self.precision}-{VECTOR_TAG}"  # the logits' identity in the cache
+        self._engine = None
+
+    def _build(self) -> None:
+        import torch
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        from nlp.embed.e5_torch import E5Model, TorchE5, Tokenizer, default_threads
+        from nlp.embed.e5_weights import read
+
+        folder, meta = self.folder, self.meta
         try:
             state = {k: v.float() for k, v in load_file(str(folder / WEIGHTS_FILE)).items()}
         except SafetensorError as exc:
@@ -72,31 +92,26 @@ class FineTunedLogits:
         hidden = int(weights.config["hidden"])
         if tuple(head_w.shape) != (3, hidden) or tuple(head_b.shape) != (3,):
             raise ModelError(f"fine-tuned sentiment encoder in {folder}: head has shape {tuple(head_w.shape)}")
-        self.meta = meta
-        self.max_pieces = int(meta.get("inputs", {}).get("max_pieces", 128))
         # TorchE5's batching and precision rules, on the fine-tuned network
         engine = TorchE5.__new__(TorchE5)
         engine.dim = hidden
         engine.tokenizer = Tokenizer(weights)
         engine.device = torch.device("cpu")
-        engine.precision = resolve_precision(precision, engine.device)
-        if engine.precision == "int8":  # calibrated for the frozen encoder only
-            engine.precision = "bf16" if resolve_precision("auto", engine.device) == "bf16" else "fp32"
-        torch.set_num_threads(threads or default_threads())
+        engine.precision = self.precision
+        torch.set_num_threads(self._threads or default_threads())
         engine.model = E5Model(replace(weights, tensors=tensors)).eval()
         engine.window = engine.model.max_positions - 2
         self._engine = engine
         self._head_w = head_w.numpy().astype(np.float32)
         self._head_b = head_b.numpy().astype(np.float32)
 
-    @property
-    def precision(self) -> str:
-        return self._engine.precision
-
-    def logits(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, 3) float32 logits (positive, negative, neutral), not normalised."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, 3), np.float32)
+        if self._engine is None:
+            self._build()
         distinct = list(dict.fromkeys(texts))  # a repeated comment runs once
         tok = self._engine.tokenizer
         pieces = tok.pieces([self._engine.prefix + t for t in distinct])

@@ -295,22 +295,27 @@ class SentimentModel:
         q = softmax(self._clause_logits(pieces) / self.clause_temperature_) if pieces else np.zeros((0, 3))
         return _summarize(q, owner, len(texts))
 
-    def features(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def features(self, texts: Sequence[str], embeddings: np.ndarray, finetuned: np.ndarray | None = None) -> np.ndarray:
         """What the comment model reads: the sentence embedding, and with a fine-tuned encoder
-        attached (`models/sentiment`, issue 19) its sentiment logits appended."""
+        attached (`models/sentiment`, issue 19) its sentiment logits appended: `finetuned` where the
+        caller has them (cached, from redacted text), else computed here."""
         if not self.extra_dim_:
             return embeddings
-        if self.finetuned_ is None:
-            raise ModelError("this sentiment model reads a fine-tuned encoder that was not loaded with it")
-        logits = self.finetuned_.logits(list(texts))
-        return np.hstack([embeddings, self.finetuned_scale_ * logits]).astype(np.float32)
+        if finetuned is None:
+            if self.finetuned_ is None:
+                raise ModelError("this sentiment model reads a fine-tuned encoder that was not loaded with it")
+            finetuned = self.finetuned_.encode(list(texts))
+        finetuned = np.asarray(finetuned, np.float32)
+        if finetuned.shape != (len(texts), self.extra_dim_):
+            raise ValueError(f"expected fine-tuned logits of shape ({len(texts)}, {self.extra_dim_}), got {finetuned.shape}")
+        return np.hstack([embeddings, self.finetuned_scale_ * finetuned]).astype(np.float32)
 
-    def predict_proba(self, texts: Sequence[str], embeddings: np.ndarray) -> np.ndarray:
+    def predict_proba(self, texts: Sequence[str], embeddings: np.ndarray, finetuned: np.ndarray | None = None) -> np.ndarray:
         """Calibrated (n, 3) probabilities in LABELS order; no non-answer handling."""
         embeddings = self._check_embeddings(texts, embeddings)
         if len(texts) == 0:
             return np.zeros((0, 3), np.float32)
-        embeddings = self.features(texts, embeddings)
+        embeddings = self.features(texts, embeddings, finetuned)
         _, lex = self._featurizer().transform(list(texts))
         x = self._comment_x(embeddings, self._lex_z(lex), self.domain_proba(embeddings) >= 0.5)
         logits = x @ self.coef_.T + self.intercept_
@@ -331,11 +336,13 @@ class SentimentModel:
         *,
         nonanswer: Sequence[bool] | None = None,
         annotations: Sequence[Any] | None = None,
+        finetuned: np.ndarray | None = None,
     ) -> SentimentResult:
         """Label, score and probabilities for each comment.
 
         `embeddings` are the comments' vectors from `nlp.embed.encoders.embed` (rows of non-answers are
-        ignored and may be zero). `annotations` is accepted so callers can pass what they have,
+        ignored and may be zero); `finetuned`, the fine-tuned encoder's logits where the model reads one
+        (`embed(texts, model.finetuned_, cache)`; computed here when None). `annotations` is accepted so callers can pass what they have,
         but it is not used: features are word forms, so a comment gets the same sentiment
         whether or not a spaCy pass ran.
         """
@@ -350,7 +357,7 @@ class SentimentModel:
         run = np.flatnonzero(~skip)
         if len(run):
             sub = [texts[i] for i in run]
-            p = self.predict_proba(sub, embeddings[run])
+            p = self.predict_proba(sub, embeddings[run], None if finetuned is None else np.asarray(finetuned)[run])
             mixed = self.mixed_proba(sub, p) >= self.mixed_threshold_
             proba[run] = p
             top = p.argmax(axis=1)

@@ -47,6 +47,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--ship", default="soup", choices=("soup", "seed-soup", "best-seed"),
                     help="shipped encoder: the soup of the fold models, the soup of the full-data seeds, "
                          "or the best full-data seed on dev")
+    ap.add_argument("--scales", type=float, nargs="+", default=[1.0],
+                    help="weights of the logits in the stacker's features; the one with the best stacker CV "
+                         "over NoReC train ships (dev only reports)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -67,7 +70,9 @@ def main(argv=None) -> dict:
     report = stack.main(["--data", str(args.data), "--runs", str(args.runs), "--config", config,
                          "--variant", args.variant, "--dev-runs", *folds, soup_name,
                          *[f"{config}_s{s}" for s in args.seeds],
+                         "--scales", *map(str, args.scales),
                          "--out", str(args.runs / f"{config}_{args.variant}_report.json"), "--save", str(stacker)])
+    scale = max(args.scales, key=lambda v: report["stack"][f"scale{v}"]["stack_cv_norec_train_macro_f1"])
     from safetensors.torch import load_file
 
     # the shipped encoder: the soup, or the full-data seed with the best dev score (dev only picks it)
@@ -93,6 +98,7 @@ def main(argv=None) -> dict:
                    "pooling": "mean over all tokens, specials included", "precision": "bf16 autocast"},
         "labels": ["positive", "negative", "neutral"],
         "temperature": report["temperature_from_oof"],
+        "stacker_scale": scale,
         "shipped": shipped + (f" (soup of the {args.folds} cross-fitting fold models)" if shipped == soup_name else
                               " (soup of the full-data seeds)" if souped else
                               " (full-data run, best seed on dev)") + f", {args.variant} weights",
@@ -103,7 +109,7 @@ def main(argv=None) -> dict:
     }
     export.write(state, args.out, meta)
     for name in ("model.safetensors", "model.json"):  # the comment model that reads the encoder above
-        shutil.copy2(stacker / "scale1.0" / name, args.out / name)
+        shutil.copy2(stacker / f"scale{scale}" / name, args.out / name)
     print(json.dumps({"out": str(args.out), "minutes": meta["minutes"]}), flush=True)
     return meta
 

@@ -1,7 +1,10 @@
 """Run-time cost of the fine-tuned sentiment encoder inside `analyze` (issue 19, "Done when" 3).
 
-    python -m training.sentiment_ft.cost --ft FOLDER [--data ../shared/data] [--n 10000]
+    python -m training.sentiment_ft.cost [--ft FOLDER] [--data ../shared/data] [--n 10000]
 
+Without --ft: the shipped comment model as `analyze` runs it; with its fine-tuned encoder, the
+"Sentiment" stage includes that encoder's pass, and its share is the stage over the whole run.
+With --ft (before a model ships):
 A cold `analyze` (fresh cache) of N NoReC dev sentences written as a survey (the file
 `benchmarks/bench_speed.py` uses), timed per stage through the progress callback, then in the same
 process the fine-tuned encoder (`FineTunedLogits`, loaded from FOLDER) on the same cleaned
@@ -23,7 +26,7 @@ from pathlib import Path
 
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ft", type=Path, required=True, help="folder with sentiment_ft.safetensors / .json")
+    ap.add_argument("--ft", type=Path, help="folder with sentiment_ft.safetensors / .json, run after analyze")
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--n", type=int, default=10_000)
     args = ap.parse_args(argv)
@@ -60,23 +63,25 @@ def main(argv=None) -> dict:
 
         cleaned = clean(survey.frame["text"].tolist())
         texts = [t for t, na in zip(cleaned.text, cleaned.is_nonanswer) if not na]
-        t1 = time.perf_counter()
-        ft = FineTunedLogits(args.ft)
-        t2 = time.perf_counter()
-        ft.logits(texts)
-        t3 = time.perf_counter()
-    today = stages.get("Sentiment", 0.0)
+        t1 = t2 = t3 = time.perf_counter()
+        if args.ft:
+            ft = FineTunedLogits(args.ft)
+            t2 = time.perf_counter()
+            ft.encode(texts)
+            t3 = time.perf_counter()
+    sentiment = stages.get("Sentiment", 0.0)
     encoder_s = t3 - t1
     out = {
         "comments": len(result.comments) if hasattr(result, "comments") else args.n,
         "substantive": len(texts), "analyze_s": round(analyze_s, 1),
         "stages_s": {k: round(v, 1) for k, v in stages.items()},
-        "sentiment_today_s": round(today, 1), "ft_load_s": round(t2 - t1, 1), "ft_logits_s": round(t3 - t2, 1),
-        "ft_texts_per_s": round(len(texts) / (t3 - t2), 1), "ft_precision": ft.precision,
-        "share_today": round(today / analyze_s, 3),
-        "share_finetuned": round((today + encoder_s) / (analyze_s + encoder_s), 3),
+        "sentiment_stage_s": round(sentiment, 1), "sentiment_share": round(sentiment / analyze_s, 3),
         "load_average": os.getloadavg(),
     }
+    if args.ft:
+        out.update({"ft_load_s": round(t2 - t1, 1), "ft_logits_s": round(t3 - t2, 1),
+                    "ft_texts_per_s": round(len(texts) / (t3 - t2), 1), "ft_precision": ft.precision,
+                    "share_with_ft": round((sentiment + encoder_s) / (analyze_s + encoder_s), 3)})
     print(json.dumps(out), flush=True)
     return out
 
