@@ -113,6 +113,7 @@ def worker_embed(path: str, engine: str | None = None) -> dict:
     texts = list(dict.fromkeys(t for t, na in zip(cleaned.text, cleaned.is_nonanswer) if not na))
     start = time.perf_counter()
     encoder = get_encoder(engine)
+    encoder.encode(["Ok."])  # engines build their network on the first text: that is loading too
     loaded = time.perf_counter()
     embed(texts, encoder, None)
     return {"texts": len(texts), "load_s": loaded - start, "embed_s": time.perf_counter() - loaded}

@@ -19,7 +19,7 @@ TEXTS = [
 @pytest.fixture()
 def split_small(monkeypatch):
     monkeypatch.setattr(sp, "PARALLEL_MIN_TEXTS", 10)
-    monkeypatch.setattr(sp, "HEAD_START_TEXTS", 6)
+    monkeypatch.setattr(sp, "CHILD_HEAD_START_TEXTS", 6)
     monkeypatch.setattr(sp, "_cpu_count", lambda: 2)
 
 
@@ -33,7 +33,7 @@ def test_two_processes_match_one():
     one = sp.annotate(texts, nlp)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sp, "PARALLEL_MIN_TEXTS", 10)
-        mp.setattr(sp, "HEAD_START_TEXTS", 6)
+        mp.setattr(sp, "CHILD_HEAD_START_TEXTS", 6)
         mp.setattr(sp, "_cpu_count", lambda: 2)
         started = []
         real_child = sp._Child
@@ -76,11 +76,24 @@ def test_pipeline_ref_starts_child_before_loading_and_matches(split_small):
     assert got == sp.annotate(texts, sp.load_pipeline())
 
 
-def test_head_start_gives_this_process_more(monkeypatch):
+def test_head_start_gives_the_child_more(monkeypatch):
+    """The child starts sooner (it blocks torch; this process imports it for the embedding stage)."""
     monkeypatch.setattr(sp, "_cpu_count", lambda: 2)
     sizes = []
     real_child = sp._Child
     monkeypatch.setattr(sp, "_Child", lambda path, jobs, b: sizes.append(sum(len(t) for _, t in jobs)) or real_child(path, jobs, b))
     texts = _distinct(TEXTS * 30)  # 1,260 texts
     sp.annotate(texts, sp.PipelineRef())
-    assert sizes == [round((len(texts) - sp.HEAD_START_TEXTS) / 2)]
+    assert sizes == [round((len(texts) + sp.CHILD_HEAD_START_TEXTS) / 2)]
+
+
+def test_worker_starts_without_torch():
+    """thinc imports torch when installed; the worker blocks it (~1.5 s of its start), spaCy still loads."""
+    import subprocess
+    import sys
+
+    code = ("import sys, nlp.pipeline.annotate_worker as w\n"
+            "from nlp.pipeline.spacy_pipeline import load_pipeline\nload_pipeline()\n"
+            "print(sys.modules.get('torch') is None)")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "True"

@@ -10,7 +10,11 @@ from __future__ import annotations
 import json
 import sys
 
-from nlp.pipeline.spacy_pipeline import _load_cached, _run
+# spaCy's thinc imports torch when it is installed (about 1.5 s of this process's start), and
+# fritekst's pipelines never use it: a None entry makes that import fail, which thinc expects.
+sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
+
+from nlp.pipeline.spacy_pipeline import _load_cached, _run  # noqa: E402
 
 
 def main() -> int:

@@ -306,16 +306,18 @@ def _run(nlp: Language, texts: Sequence[str], batch_size: int, on_step: Callable
 #: and loads the pipeline, ~3 s, mostly while this process does the same); above it the texts are
 #: split over two processes
 PARALLEL_MIN_TEXTS = 1000
-#: texts this process annotates while the child is still starting (it imports spaCy and torch,
-#: ~2.5 s more than this process needs to load the pipeline, at ~3.5 ms a comment on 2 Zen 4
-#: cores): this process takes half of the rest plus these, so both finish about together
-HEAD_START_TEXTS = 700
+#: texts the child annotates while this process is still starting: this process imports spaCy and,
+#: through thinc, torch (which the embedding stage needs next), ~1 s more than the child, which
+#: blocks torch; at ~3.5 ms a comment on 2 Zen 4 cores the child takes half plus these, so both
+#: finish about together. Measured on the sample's first 1,500 rows, spaCy stage (s): child +300:
+#: 4.3 / 4.4; even split: 4.4 / 4.7 / 5.3; this process +200: 4.8 / 5.5 / 5.4; +700: 5.6 / 5.9.
+CHILD_HEAD_START_TEXTS = 300
 
 
 def _run_all(source: Language | PipelineRef, jobs: list[tuple[str | None, list[str]]], batch_size: int,
              on_step: Callable[[int], None] | None) -> list[list[Annotation]]:
     """Annotations for each (variety, texts) job; with two or more cores, the second half of every
-    job's texts (less a head start, `HEAD_START_TEXTS`) in a second process.
+    job's texts (plus a head start, `CHILD_HEAD_START_TEXTS`) in a second process.
 
     spaCy runs on one core, and it is the longest stage of a cold `analyze` after embedding (34 of
     106 s of `tag` on 10,000 comments). The split is by position, so the same input is always
@@ -332,7 +334,7 @@ def _run_all(source: Language | PipelineRef, jobs: list[tuple[str | None, list[s
         nlp = source.nlp if isinstance(source, PipelineRef) else source
         path = None if nlp.path is None else str(nlp.path)
     split = split and path is not None
-    share = max(0, total - HEAD_START_TEXTS) / 2 / total if split else 0.0  # the child's share of each job
+    share = min(0.9, (total + CHILD_HEAD_START_TEXTS) / 2 / total) if split else 0.0  # the child's share of each job
     cut = [len(texts) - round(share * len(texts)) for _, texts in jobs]
     halves = [(v, texts[:c], texts[c:]) for (v, texts), c in zip(jobs, cut)]
     mine_total = sum(cut)
