@@ -35,7 +35,7 @@ def header(run: RunData, comments: pd.DataFrame, total: int) -> bool:
     """Title, what the run is, the filter's size, and the original-text switch; True: show originals."""
     st.title("Åpne svar")
     st.caption(md_escape(run_caption(run.source, run.metadata.get("created", ""), total, len(run.themes),
-                                     wide_counts(run.metadata))))
+                                     wide_counts(run.metadata), run.metadata.get("sentiment_spec"))))
     if len(comments) != total:
         st.caption(f"Utvalg: {fmt_int(len(comments))} av {fmt_int(total)} kommentarer (se sidepanelet).")
     show_original = False

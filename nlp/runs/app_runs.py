@@ -44,8 +44,8 @@ class RunSettings:
     One open column is ``text_column`` (the long layout: one row per answer). Several
     (``text_columns``, a wide export: one row per respondent) are kept in ``text_columns``, and
     ``text_column`` is then empty; a single entry in ``text_columns`` becomes ``text_column``, so
-    both spellings give the same run. ``to_dict`` leaves out the wide and rating fields while they
-    are unset, so runs computed before they existed keep their keys.
+    both spellings give the same run. ``to_dict`` leaves out the wide, rating
+    and sentiment-model fields while they are unset, so runs computed before they existed keep their keys.
     """
 
     text_column: str = ""
@@ -56,6 +56,7 @@ class RunSettings:
     seed: int = 42
     text_columns: tuple[str, ...] = ()  # several open columns: the wide layout
     rating_column: str | None = None  # a numeric rating per respondent: the theme drivers
+    sentiment_model: str | None = None  # a bundled sentiment model's name (default: models/sentiment)
 
     def __post_init__(self) -> None:
         columns = tuple(dict.fromkeys(self.text_columns))
@@ -82,7 +83,7 @@ class RunSettings:
         d = asdict(self)
         d["group_columns"] = list(self.group_columns)
         d["text_columns"] = list(self.text_columns)
-        for name in ("text_columns", "rating_column"):
+        for name in ("text_columns", "rating_column", "sentiment_model"):
             if not d[name]:
                 del d[name]
         return d
@@ -293,7 +294,8 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
         path.write_bytes(data)
         survey = load_survey(path, settings.texts, settings.id_column, list(settings.group_columns),
                              settings.sheet, rating_column=settings.rating_column)
-        analysis = analyze(survey, AnalyzeOptions(codebook=codebook, seed=settings.seed), progress)
+        analysis = analyze(survey, AnalyzeOptions(codebook=codebook, seed=settings.seed,
+                                                  sentiment_model=settings.sentiment_model), progress)
         staging = Path(tmp) / "run"
         write_analysis(analysis, staging, survey.group_columns)
         info = {"key": key, "source": Path(file_name).name, "settings": settings.to_dict(),

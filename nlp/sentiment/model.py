@@ -426,11 +426,14 @@ class SentimentModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "SentimentModel":
-        """Load a saved model folder (default: the bundled `models/sentiment`)."""
+        """Load a saved model folder, or a bundled one by name (default: `models/sentiment`;
+        `sentiment_finetuned` reads a fine-tuned e5-small beside it, issue 19)."""
         from safetensors import SafetensorError
         from safetensors.numpy import load_file
 
         folder = Path(path) if path is not None else models_dir() / "sentiment"
+        if path is not None and not folder.exists() and len(folder.parts) == 1 and (models_dir() / folder).is_dir():
+            folder = models_dir() / folder
         weights, meta_path = folder / MODEL_FILE, folder / META_FILE
         if not weights.is_file() or not meta_path.is_file():
             raise ModelError(f"no sentiment model in {folder} (need {MODEL_FILE} and {META_FILE}); "

@@ -50,6 +50,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--scales", type=float, nargs="+", default=[1.0],
                     help="weights of the logits in the stacker's features; the one with the best stacker CV "
                          "over NoReC train ships (dev only reports)")
+    ap.add_argument("--C", type=float, default=0.5,
+                    help="the stacker's inverse regularisation: 0.5 had the best stacker CV over NoReC train "
+                         "of {0.2, 0.5, 3} (EXPERIMENTS.md)")
+    ap.add_argument("--survey-weight", type=float, default=2.0, help="a survey comment's weight in the stacker")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -66,15 +70,6 @@ def main(argv=None) -> dict:
     if not (args.runs / soup_name / "run.json").exists():
         soup.main(["--data", str(args.data), "--runs", str(args.runs), "--members", *folds, "--name", soup_name,
                    "--variant", args.variant, "--threads", str(args.threads)])
-    stacker = args.runs / f"stacker_{config}_{args.variant}"
-    report = stack.main(["--data", str(args.data), "--runs", str(args.runs), "--config", config,
-                         "--variant", args.variant, "--dev-runs", *folds, soup_name,
-                         *[f"{config}_s{s}" for s in args.seeds],
-                         "--scales", *map(str, args.scales),
-                         "--out", str(args.runs / f"{config}_{args.variant}_report.json"), "--save", str(stacker)])
-    scale = max(args.scales, key=lambda v: report["stack"][f"scale{v}"]["stack_cv_norec_train_macro_f1"])
-    from safetensors.torch import load_file
-
     # the shipped encoder: the soup, or the full-data seed with the best dev score (dev only picks it)
     shipped = soup_name
     if args.ship == "seed-soup" and args.seeds:
@@ -83,6 +78,16 @@ def main(argv=None) -> dict:
             soup.main(["--data", str(args.data), "--runs", str(args.runs), "--members",
                        *[f"{config}_s{s}" for s in args.seeds], "--name", shipped, "--variant", args.variant,
                        "--threads", str(args.threads)])
+    stacker = args.runs / f"stacker_{config}_{args.variant}"
+    report = stack.main(["--data", str(args.data), "--runs", str(args.runs), "--config", config,
+                         "--variant", args.variant, "--dev-runs", *folds, soup_name,
+                         *[f"{config}_s{s}" for s in args.seeds], *([shipped] if shipped != soup_name else []),
+                         "--scales", *map(str, args.scales), "--C", str(args.C),
+                         "--survey-weight", str(args.survey_weight),
+                         "--out", str(args.runs / f"{config}_{args.variant}_report.json"), "--save", str(stacker)])
+    scale = max(args.scales, key=lambda v: report["stack"][f"scale{v}"]["stack_cv_norec_train_macro_f1"])
+    from safetensors.torch import load_file
+
     if args.ship == "best-seed" and args.seeds:
         dev = report["finetune"]
         shipped = max((f"{config}_s{s}" for s in args.seeds), key=lambda n: dev[n]["macro_f1"])

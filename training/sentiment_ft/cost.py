@@ -1,9 +1,10 @@
 """Run-time cost of the fine-tuned sentiment encoder inside `analyze` (issue 19, "Done when" 3).
 
-    python -m training.sentiment_ft.cost [--ft FOLDER] [--data ../shared/data] [--n 10000]
+    python -m training.sentiment_ft.cost [--model NAME_OR_FOLDER | --ft FOLDER] [--data ../shared/data] [--n 10000]
 
-Without --ft: the shipped comment model as `analyze` runs it; with its fine-tuned encoder, the
-"Sentiment" stage includes that encoder's pass, and its share is the stage over the whole run.
+Without --ft: `analyze` as it runs with `--sentiment-model` MODEL (default: the default model); with a
+fine-tuned encoder the "Sentiment" stage includes that encoder's pass, and its share is the stage
+over the whole run.
 With --ft (before a model ships):
 A cold `analyze` (fresh cache) of N NoReC dev sentences written as a survey (the file
 `benchmarks/bench_speed.py` uses), timed per stage through the progress callback, then in the same
@@ -27,6 +28,7 @@ from pathlib import Path
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ft", type=Path, help="folder with sentiment_ft.safetensors / .json, run after analyze")
+    ap.add_argument("--model", help="analyze's --sentiment-model (e.g. sentiment_finetuned)")
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
     ap.add_argument("--n", type=int, default=10_000)
     args = ap.parse_args(argv)
@@ -51,7 +53,7 @@ def main(argv=None) -> dict:
 
         t0 = time.perf_counter()
         survey = load_survey(path, "Svar", id_column="Svar-ID", group_columns=GROUPS)
-        result = analyze(survey, AnalyzeOptions(), progress)
+        result = analyze(survey, AnalyzeOptions(sentiment_model=args.model), progress)
         t_end = time.perf_counter()
         stages: dict[str, float] = {}
         for (name, start), nxt in zip(marks, marks[1:] + [("end", t_end)]):
@@ -75,7 +77,7 @@ def main(argv=None) -> dict:
         "comments": len(result.comments) if hasattr(result, "comments") else args.n,
         "substantive": len(texts), "analyze_s": round(analyze_s, 1),
         "stages_s": {k: round(v, 1) for k, v in stages.items()},
-        "sentiment_stage_s": round(sentiment, 1), "sentiment_share": round(sentiment / analyze_s, 3),
+        "sentiment_model": args.model or "default", "sentiment_stage_s": round(sentiment, 1), "sentiment_share": round(sentiment / analyze_s, 3),
         "load_average": os.getloadavg(),
     }
     if args.ft:

@@ -77,6 +77,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--scales", type=float, nargs="+", default=[1.0])
     ap.add_argument("--survey-weight", type=float, default=2.0)
+    ap.add_argument("--C", type=float, default=3.0, help="the stacker's inverse regularisation (SentimentModel C)")
     ap.add_argument("--no-stack", action="store_true")
     ap.add_argument("--dev-runs", nargs="+", help="run folders whose dev logits to score (default: CONFIG_s<seed>)")
     ap.add_argument("--dev-from-folds", action="store_true",
@@ -115,9 +116,10 @@ def main(argv=None) -> dict:
         f, per = macro_f1(dev.y, p.argmax(1))
         ft[s] = {"macro_f1": round(f, 2), "f1": [round(v, 2) for v in per], "ece": round(ece_fn(p, dev.y), 4),
                           "ece_uncalibrated": round(ece_fn(softmax(z), dev.y), 4)}
-    if ft:
-        ft["mean_of_seeds"] = round(float(np.mean([v["macro_f1"] for v in ft.values()])), 2)
-        zmean = np.mean(list(dev_logits.values()), axis=0)
+    seed_runs = [n for n in (f"{args.config}_s{s}" for s in args.seeds) if n in dev_logits]
+    if seed_runs:  # the full-data seeds only (fold models and soups are listed on their own)
+        ft["mean_of_seeds"] = round(float(np.mean([ft[n]["macro_f1"] for n in seed_runs])), 2)
+        zmean = np.mean([dev_logits[n] for n in seed_runs], axis=0)
         p = softmax(zmean / temp)
         f, per = macro_f1(dev.y, p.argmax(1))
         ft["ensemble_of_seeds"] = {"macro_f1": round(f, 2), "f1": [round(v, 2) for v in per], "ece": round(ece_fn(p, dev.y), 4)}
@@ -144,7 +146,7 @@ def main(argv=None) -> dict:
             x = np.vstack([feats[:n_tr], feats[n_tr:][keep_survey]])
             cl = [False] * n_tr + [True] * int(keep_survey.sum())
             w = [1.0] * n_tr + [args.survey_weight] * int(keep_survey.sum())
-            return SentimentModel().fit(texts, x, labels, lexicon, groups=groups, comment_level=cl, sample_weight=w)
+            return SentimentModel(C=args.C).fit(texts, x, labels, lexicon, groups=groups, comment_level=cl, sample_weight=w)
 
         res = {}
         model = fit(np.ones(len(survey), bool))
@@ -160,9 +162,9 @@ def main(argv=None) -> dict:
             d = score(dev.labels if hasattr(dev, "labels") else [LABELS[i] for i in dev.y], r)
             dev_scores[s] = {"macro_f1": d["macro_f1"], "ece": d["ece"],
                                       "f1": [d["per_class"][l]["f1"] for l in LABELS]}
-        if dev_logits:
-            dev_scores["mean_of_seeds"] = round(float(np.mean([v["macro_f1"] for v in dev_scores.values()])), 2)
-            zmean = np.mean(list(dev_logits.values()), axis=0)
+        if seed_runs:
+            dev_scores["mean_of_seeds"] = round(float(np.mean([dev_scores[n]["macro_f1"] for n in seed_runs])), 2)
+            zmean = np.mean([dev_logits[n] for n in seed_runs], axis=0)
             r = model.predict(dev.texts, np.hstack([dev_emb, scale * zmean]).astype(np.float32))
             d = score([LABELS[i] for i in dev.y], r)
             dev_scores["ensemble_of_seeds"] = {"macro_f1": d["macro_f1"], "ece": d["ece"]}
