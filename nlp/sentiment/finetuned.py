@@ -67,11 +67,10 @@ class FineTunedLogits:
         self._engine = None
 
     def _build(self) -> None:
-        import torch
         from safetensors import SafetensorError
         from safetensors.torch import load_file
 
-        from nlp.embed.e5_torch import E5Model, TorchE5, Tokenizer, default_threads
+        from nlp.embed.e5_torch import TorchE5
         from nlp.embed.e5_weights import read
 
         folder, meta = self.folder, self.meta
@@ -96,15 +95,8 @@ class FineTunedLogits:
         if tuple(head_w.shape) != (3, hidden) or tuple(head_b.shape) != (3,):
             raise ModelError(f"fine-tuned sentiment encoder in {folder}: head has shape {tuple(head_w.shape)}")
         # TorchE5's batching and precision rules, on the fine-tuned network
-        engine = TorchE5.__new__(TorchE5)
-        engine.dim = hidden
-        engine.tokenizer = Tokenizer(weights)
-        engine.device = torch.device("cpu")
-        engine.precision = self.precision
-        torch.set_num_threads(self._threads or default_threads())
-        engine.model = E5Model(replace(weights, tensors=tensors)).eval()
-        engine.window = engine.model.max_positions - 2
-        self._engine = engine
+        self._engine = TorchE5(device="cpu", threads=self._threads, precision=self.precision,
+                               weights=replace(weights, tensors=tensors))
         self._head_w = head_w.numpy().astype(np.float32)
         self._head_b = head_b.numpy().astype(np.float32)
 
