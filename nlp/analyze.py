@@ -159,7 +159,13 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
         model = _fit_themes(prep, fit_rows, np.ones(len(prep.safe_text), bool), options, codebook_vectors)
         params = vars(model.params_)
     progress("Temaer", 1, 1)
-    metadata = {
+    metadata = run_metadata(survey, prep, options, params)
+    return with_drivers(_assemble(survey, prep, model, Edits(), metadata, options, with_quotes=True), survey, options)
+
+
+def run_metadata(survey: Survey, prep: Prepared, options: AnalyzeOptions, params: dict) -> dict:
+    """What a run records about how it was made: engines, settings and the input's identity."""
+    return {
         "encoder": prep.encoder_model,
         "encoder_engine": prep.encoder_name,
         "encoder_spec": options.encoder,
@@ -183,15 +189,18 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
             "rating_column": survey.rating_column,
         },
     }
-    result = _assemble(survey, prep, model, Edits(), metadata, options, with_quotes=True)
+
+
+def with_drivers(result: Analysis, survey: Survey, options: AnalyzeOptions) -> Analysis:
+    """With a rating column: how each theme moves the mean rating (recorded in the metadata)."""
     if survey.ratings is not None:
         result.ratings = survey.ratings
         result.drivers, check = theme_drivers(result.comments, survey.respondent_column, survey.ratings,
                                               survey.rating_column, [(t.id, t.label) for t in result.themes],
                                               options.rating_scale)
-        metadata["rating"] = {"column": survey.rating_column, "scale": list(check.scale),
-                              "scale_inferred": check.scale_inferred, "respondents": len(check.values),
-                              "valid": check.valid, "left_out": check.left_out, "message": check.message}
+        result.metadata["rating"] = {"column": survey.rating_column, "scale": list(check.scale),
+                                     "scale_inferred": check.scale_inferred, "respondents": len(check.values),
+                                     "valid": check.valid, "left_out": check.left_out, "message": check.message}
     return result
 
 
@@ -219,6 +228,12 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
             raise InputError(f"{survey.source}: the model has no themes for question '{unknown[0]}' (it has themes "
                              f"per question, fitted on: {', '.join(repr(q) for q in fitted)})")
     prep = prepare(survey, options, progress)
+    check_encoder(saved, prep)
+    return _assemble(survey, prep, saved.model, saved.edits, saved.metadata, options, with_quotes=False)
+
+
+def check_encoder(saved: SavedModel, prep: Prepared) -> None:
+    """ModelError unless the vectors come from the encoder the saved model was fitted with."""
     if prep.encoder_model != saved.metadata.get("encoder"):
         raise ModelError(
             f"model was fitted with encoder {saved.metadata.get('encoder')!r} but this run uses "
@@ -229,7 +244,6 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
             f"model's assignment head takes {saved.model.dim} dimensions but encoder "
             f"{prep.encoder_name!r} gives {prep.embeddings.shape[1]}; refit it with `fritekst analyze`"
         )
-    return _assemble(survey, prep, saved.model, saved.edits, saved.metadata, options, with_quotes=False)
 
 
 def _fit_rows(prep: Prepared) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""The `fritekst` command: analyze, tag, correct and eval.
+"""The `fritekst` command: analyze, tag, correct, recode and eval.
 
 Each `eval` target lives in its own module exposing `add_arguments(parser)` and
 `run(args) -> dict`; the dict is printed as one JSON object on stdout.
@@ -36,6 +36,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     commands.add_analyze(sub)
     commands.add_tag(sub)
     commands.add_correct(sub)
+    commands.add_recode(sub)
 
     cache = sub.add_parser("cache", help="show or clear fritekst's on-disk cache")
     cache.add_argument("action", choices=["info", "clear"])

@@ -1,4 +1,4 @@
-"""`fritekst analyze` and `fritekst tag`: argument parsing and file I/O around nlp.analyze."""
+"""`fritekst analyze`, `tag`, `correct` and `recode`: argument parsing and file I/O around nlp.analyze."""
 
 from __future__ import annotations
 
@@ -109,6 +109,52 @@ def run_correct(args) -> int:
     print(f"{result.recorded} corrections recorded ({len(result.corrections)} in the model); {result.skipped} rows "
           f"without a code or without content -> {args.model}", file=sys.stderr)
     return 0
+
+
+def add_recode(sub) -> None:
+    p = sub.add_parser("recode", help="assign a run's comments again under an edited codebook, keeping the themes found")
+    _common(p)
+    p.add_argument("--model", required=True, help="the model/ folder written by analyze (or recode)")
+    p.add_argument("--codebook", required=True,
+                   help="the edited YAML codebook: new codes (id, name, description, seeds), codes with "
+                        "split_from: THEME to split a theme, codes taken out")
+    p.add_argument("--out", default="fritekst-out", help="output folder, as analyze writes it (default: fritekst-out)")
+    p.add_argument("--force", action="store_true", help="replace the previous run in a non-empty --out folder")
+    p.set_defaults(func=run_recode)
+
+
+def run_recode(args) -> int:
+    from nlp.analyze import AnalyzeOptions
+    from nlp.io import load_survey
+    from nlp.recode import recode
+    from nlp.runs.model_store import load_model
+    from nlp.runs.out_paths import check_run_folder
+    from nlp.runs.store import write_analysis
+    from nlp.themes.codebook import load_codebook
+
+    check_run_folder(args.out, [args.input, args.codebook, args.model], force=args.force)
+    codebook = load_codebook(args.codebook)
+    saved = load_model(args.model)
+    survey = load_survey(args.input, _text_columns(args), args.id_column, args.group_columns, args.sheet)
+    options = AnalyzeOptions(pipeline=args.pipeline, keep_original=args.keep_original, device=args.device)
+    progress = _progress(args)
+    done = recode(survey, saved, codebook, options, progress)
+    progress.close()
+    out = write_analysis(done.analysis, args.out, survey.group_columns, force=args.force)
+    r = done.report
+    parts = [_count(len(r.added), "code") + " added" + (f" ({', '.join(r.added)})" if r.added else ""),
+             _count(len(r.split), "theme") + " split", _count(len(r.removed), "theme") + " removed",
+             f"{r.moved} distinct comments moved"]
+    if r.empty:
+        parts.append(f"no comment matched {', '.join(r.empty)} (left out)")
+    if done.dropped_edits:
+        parts.append(f"{done.dropped_edits} edits named a removed theme and were dropped")
+    print(f"{'; '.join(parts)} -> {out}", file=sys.stderr)
+    return 0
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _progress(args):

@@ -19,6 +19,7 @@ from nlp.io import Survey
 from nlp.runs.model_store import SavedModel
 from nlp.themes.corrections import Corrections
 from nlp.themes.edits import Edits, text_id
+from nlp.themes.lookup import theme_lookup
 from nlp.themes.model import ThemeModel
 
 
@@ -30,22 +31,11 @@ class Corrected:
     skipped: int    # rows without a label, and non-answers
 
 
-def theme_lookup(model: ThemeModel, edits: Edits) -> dict[str, int]:
-    """Every name a theme answers to, casefolded: codebook id, id, T<id>, label (as renamed)."""
-    names: dict[str, int] = {}
-    for t in model.themes_:
-        target = edits.target(t.id)
-        for name in (t.codebook_id, str(t.id), f"T{t.id}", t.label, edits.label(t.id, t.label)):
-            if name:
-                names.setdefault(str(name).strip().casefold(), target)
-    return names
-
-
 def correct(survey: Survey, label_column: str, saved: SavedModel, options: AnalyzeOptions) -> Corrected:
     model = saved.model
     if not isinstance(model, ThemeModel):
         raise InputError("corrections are not supported for themes fitted per question (--per-question) yet")
-    names = theme_lookup(model, saved.edits)
+    names = theme_lookup(model.themes_, saved.edits)
     labels = survey.frame[label_column].fillna("").astype(str).tolist()
     rows, themes, extra, unknown = [], [], [], []
     for i, label in enumerate(labels):

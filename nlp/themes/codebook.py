@@ -16,6 +16,8 @@ class CodebookTheme:
     name: str
     description: str
     seeds: tuple[str, ...]
+    #: the theme (codebook id, T3 or label) whose comments this new code takes a share of
+    split_from: str | None = None
 
     def prompt(self) -> str:
         """The text embedded to represent the theme: name, description and seed words."""
@@ -28,9 +30,16 @@ class Codebook:
 
     def to_dict(self) -> dict:
         return {"themes": [
-            {"id": t.id, "name": t.name, "description": t.description, "seeds": list(t.seeds)}
+            {"id": t.id, "name": t.name, "description": t.description, "seeds": list(t.seeds),
+             **({"split_from": t.split_from} if t.split_from else {})}
             for t in self.themes
         ]}
+
+    def with_theme(self, theme: CodebookTheme) -> "Codebook":
+        """This codebook with one more code (an edit in the app); InputError if its id is taken."""
+        if any(t.id == theme.id for t in self.themes):
+            raise InputError(f"codebook: the code id {theme.id!r} is already in use")
+        return Codebook((*self.themes, theme))
 
 
 def codebook_from_dict(data: object, source: str = "codebook") -> Codebook:
@@ -50,9 +59,13 @@ def codebook_from_dict(data: object, source: str = "codebook") -> Codebook:
         seeds = item.get("seeds") or []
         if not isinstance(seeds, list):
             raise InputError(f"{source}: theme {tid!r}: 'seeds' must be a list")
+        split_from = item.get("split_from")
+        if split_from is not None and (not isinstance(split_from, (str, int)) or not str(split_from).strip()):
+            raise InputError(f"{source}: theme {tid!r}: 'split_from' must name one theme (codebook id, T3 or label)")
         themes.append(CodebookTheme(
             id=tid, name=name, description=str(item.get("description") or "").strip(),
             seeds=tuple(str(s).strip() for s in seeds if str(s).strip()),
+            split_from=str(split_from).strip() if split_from is not None else None,
         ))
     return Codebook(tuple(themes))
 

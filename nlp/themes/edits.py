@@ -125,6 +125,22 @@ class Edits:
                         raise ValueError(f"{verb} code {v} of a comment, but theme {v} does not exist")
         return self
 
+    def restrict(self, theme_ids: Iterable[int]) -> tuple["Edits", int]:
+        """The edits that only name these themes (a moved comment may also go to no theme), and
+        how many entries named another: after the codebook was edited, some themes are gone."""
+        ids = {int(t) for t in theme_ids}
+        kept = Edits(renames={k: v for k, v in self.renames.items() if k in ids},
+                     merges={k: v for k, v in self.merges.items() if k in ids and v in ids},
+                     moves={k: v for k, v in self.moves.items() if v == OUTLIER or v in ids})
+        dropped = sum(len(getattr(self, part)) - len(getattr(kept, part)) for part in ("renames", "merges", "moves"))
+        for part in ("added", "removed"):
+            for key, themes in getattr(self, part).items():
+                left = [t for t in themes if t in ids]
+                dropped += len(themes) - len(left)
+                if left:
+                    getattr(kept, part)[key] = left
+        return kept, dropped
+
     def target(self, theme: int) -> int:
         """Follow merge chains (a merged into b merged into c gives c)."""
         seen = set()

@@ -12,6 +12,7 @@ serialization.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -22,6 +23,7 @@ from typing import Sequence
 import numpy as np
 
 from nlp.themes.codebook import Codebook
+from nlp.themes.codebook_match import match_codes
 from nlp.schema import OUTLIER
 from nlp.themes.bertopic_import import import_bertopic
 from nlp.themes.blas import one_blas_thread
@@ -154,6 +156,9 @@ class ThemeModel:
             origin = {int(k): None for k in np.unique(labels) if k != OUTLIER}
 
         labels, origin = self._renumber(labels, origin)
+        # what discovery found, per fitted comment (keyed by its vector): an edited codebook
+        # re-assigns from these (nlp.themes.recode), so comments it does not concern stay put
+        self.fit_keys_, self.fit_labels_ = vector_keys(X), labels.astype(np.int64)
         self._fit_head(X, labels, sample_weight)
         final = self.transform(X)[0]
         self.code_threshold_ = calibrate_code_threshold(self.predict_proba, X, final, self.topic_ids_, self.seed)
@@ -207,11 +212,10 @@ class ThemeModel:
         assert self.codebook is not None
         k = len(self.codebook.themes)
         origin: dict[int, str | None] = {j: t.id for j, t in enumerate(self.codebook.themes)}
-        z = sum(_zscore_columns(X @ C[:, v, :].T) for v in range(C.shape[1]))
-        hits = _seed_hits(docs, self.codebook)
-        score = z + self.seed_weight * hits
+        match = match_codes(X, docs, self.codebook, C)
+        score = match.score(self.seed_weight)
         labels = score.argmax(axis=1)
-        unlike = (z.max(axis=1) < self.codebook_threshold * C.shape[1]) & (hits.max(axis=1) == 0)
+        unlike = match.unlike(self.codebook_threshold)
         top2 = np.sort(score, axis=1)[:, -2:] if k > 1 else np.hstack([np.zeros((len(X), 1)), score])
         margin = top2[:, 1] - top2[:, 0]
         confident = (margin >= np.quantile(margin, self.unsure_share)) & ~unlike
@@ -352,9 +356,13 @@ class ThemeModel:
                                     save_embedding_model=False)
             finally:
                 log.setLevel(level)
-        save_file({"coef": np.ascontiguousarray(self.coef_, dtype=np.float32),
-                   "intercept": np.ascontiguousarray(self.intercept_, dtype=np.float32),
-                   "topic_ids": np.ascontiguousarray(self.topic_ids_, dtype=np.int64)}, str(folder / HEAD_FILE))
+        arrays = {"coef": np.ascontiguousarray(self.coef_, dtype=np.float32),
+                  "intercept": np.ascontiguousarray(self.intercept_, dtype=np.float32),
+                  "topic_ids": np.ascontiguousarray(self.topic_ids_, dtype=np.int64)}
+        if getattr(self, "fit_keys_", None) is not None:
+            arrays |= {"fit_keys": np.ascontiguousarray(self.fit_keys_, dtype=np.uint64),
+                       "fit_labels": np.ascontiguousarray(self.fit_labels_, dtype=np.int64)}
+        save_file(arrays, str(folder / HEAD_FILE))
         doc = {"threshold": float(self.threshold_), "code_threshold": float(self.code_threshold_),
                "themes": [asdict(t) for t in self.themes_]}
         (folder / THEMES_FILE).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -379,6 +387,7 @@ class ThemeModel:
             model = cls()
             model.topic_ids_ = head["topic_ids"].astype(int)
             model.coef_, model.intercept_ = head["coef"], head["intercept"]
+            model.fit_keys_, model.fit_labels_ = head.get("fit_keys"), head.get("fit_labels")
         except FileNotFoundError:
             raise ValueError(f"{THEMES_FILE} is missing") from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
@@ -403,8 +412,20 @@ class ThemeModel:
             return f"intercept has shape {list(intercept.shape)}, expected [{rows}]"
         if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
             return "the head holds NaN or infinite values"
+        keys, labels = getattr(self, "fit_keys_", None), getattr(self, "fit_labels_", None)
+        if (keys is None) != (labels is None) or (keys is not None and (
+                keys.ndim != 1 or labels.shape != keys.shape
+                or not set(labels.tolist()) <= {OUTLIER, *(int(t) for t in ids)})):
+            return "fit_keys and fit_labels do not fit each other or the themes"
         return None
 
+
+
+def vector_keys(X: np.ndarray) -> np.ndarray:
+    """A 64-bit key per vector (a text's vector is the same in any batch, so it keys the text)."""
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    return np.array([int.from_bytes(hashlib.sha256(row.tobytes()).digest()[:8], "little") for row in X],
+                    dtype=np.uint64)
 
 
 def _weighted_quantile(values: np.ndarray, q: float, weight: np.ndarray | None) -> float:
@@ -423,39 +444,6 @@ def _vectorizer():
     # BERTopic fits this on one joined document per topic, so min_df counts topics, not
     # comments: anything above 1 would drop exactly the words specific to one theme.
     return CountVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, ngram_range=(1, 3))
-
-
-def _zscore_columns(sim: np.ndarray) -> np.ndarray:
-    """Similarity to each theme relative to how similar comments are to it in general."""
-    mu = sim.mean(axis=0, keepdims=True)
-    sd = sim.std(axis=0, keepdims=True) + 1e-6
-    return (sim - mu) / sd
-
-
-def _seed_hits(docs: Sequence[str], codebook: Codebook) -> np.ndarray:
-    """How many of a theme's seed words occur in each lemma doc.
-
-    Seeds of five letters or more also match inside words, which catches Norwegian compounds
-    and inflections ("tilskudd" in "integreringstilskuddet"); shorter seeds (NAV) match whole
-    words; multi-word seeds match as phrases.
-    """
-    out = np.zeros((len(docs), len(codebook.themes)), dtype=np.float32)
-    for i, doc in enumerate(docs):
-        lowered = doc.lower()
-        words = set(lowered.split())
-        padded = f" {lowered} "
-        for j, theme in enumerate(codebook.themes):
-            n = 0
-            for seed in theme.seeds:
-                s = seed.lower()
-                if " " in s:
-                    n += f" {s} " in padded
-                elif len(s) >= 5:
-                    n += s in lowered
-                else:
-                    n += s in words
-            out[i, j] = n
-    return out
 
 
 def discovery_features(

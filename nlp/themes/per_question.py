@@ -25,6 +25,9 @@ def shift_ids(model: ThemeModel, offset: int) -> ThemeModel:
     """Move a fitted model's theme ids by ``offset`` (in place)."""
     model.topic_ids_ = np.asarray(model.topic_ids_, dtype=int) + offset
     model.themes_ = [replace(t, id=t.id + offset) for t in model.themes_]
+    labels = getattr(model, "fit_labels_", None)
+    if labels is not None:
+        model.fit_labels_ = np.where(labels >= 0, labels + offset, labels)
     return model
 
 
