@@ -16,6 +16,7 @@ import streamlit as st
 from nlp.app.running import ensure_sample, run_analysis
 from nlp.app.sidebar import sidebar_edits, sidebar_filters, sidebar_source
 from nlp.app.state import edited_now, flash, freeze_startup_objects, has_drivers, load_folder, set_run, sync_edits
+from nlp.app.views.codebook import view_codebook
 from nlp.app.views.comments import view_comments
 from nlp.app.views.compare import view_compare
 from nlp.app.views.downloads import view_downloads
@@ -101,6 +102,7 @@ def main() -> None:
         "Sammenlign": lambda: view_compare(run, edited, comments),
         DRIVERS: lambda: view_drivers(run, edited, show_original),
         "Kommentarer": lambda: view_comments(run, edited, comments, show_original),
+        "Kodebok": lambda: view_codebook(run, edited),
         "Last ned": lambda: view_downloads(run, edited, show_original),
     }
     if not has_drivers(run):

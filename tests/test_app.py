@@ -646,3 +646,63 @@ def test_upload_with_the_finetuned_sentiment_model(app, tmp_path):
     _no_errors(app)
     model = load_model(Path(app.session_state["run_folder"]) / "model")
     assert model.metadata["sentiment_spec"] == "sentiment_finetuned"
+
+
+def test_codebook_view_adds_a_code_splits_a_theme_and_goes_back(app, sample_run, tmp_path):  # noqa: F811
+    """Issue 17 point 5: codes are added and themes split in the app; the comments are assigned again
+    without finding themes again, as a new run that keeps the analyst's edits and knows its parent."""
+    folder = copy_into_runs(sample_run, f"kodebok-{tmp_path.name}")
+    _open(app, folder)
+    run = load_run(folder)
+    grants = next(t for t in run.themes if t.codebook_id == "tilskudd")
+    kept = next(t for t in run.themes if t.codebook_id == "imdi_samarbeid")
+    _view(app, "Tema")
+    _w(app.selectbox, "theme_pick").set_value(kept.id).run()
+    app.text_input(key=f"rename_{kept.id}").input("Kontakt med IMDi").run()
+    app.button(key=f"rename_btn_{kept.id}").click().run()
+    _no_errors(app)
+
+    _view(app, "Kodebok")
+    table = app.dataframe[0].value.set_index("Kode")  # the view's one table
+    assert table.loc["tilskudd", "Kommentarer"] == grants.size and "tilskudd" in table.loc["tilskudd", "Stikkord"]
+
+    app.text_input(key="cb_add_name").input("")  # no name: a Norwegian message, no new run
+    app.button(key="FormSubmitter:cb_add-Legg til og fordel på nytt").click().run()
+    assert any("trenger et navn" in e.value for e in app.error)
+    assert app.session_state["run_folder"] == str(folder)
+
+    app.text_input(key="cb_add_name").input("Tolketjenester")
+    app.text_input(key="cb_add_desc").input("Bruk av tolk og tolketjenester i arbeidet med flyktninger.")
+    app.text_area(key="cb_add_seeds").input("tolk\ntolketjeneste, tolking")
+    app.button(key="FormSubmitter:cb_add-Legg til og fordel på nytt").click().run()
+    _no_errors(app)
+    added = load_run(app.session_state["run_folder"])
+    assert added.folder != folder and added.info["parent"] == folder.name
+    assert added.info["recoded"]["added"] == ["tolketjenester"]
+    theme = next(t for t in added.themes if t.codebook_id == "tolketjenester")
+    texts = added.comments.loc[added.comments["topic_id"] == theme.id, "text"].str.lower()
+    assert texts.str.contains("tolk").sum() >= 15 and texts.str.contains("tolk").mean() > 0.4  # interpreters
+    assert {t.id for t in run.themes} <= {t.id for t in added.themes}  # found themes keep their ids
+    assert added.edits.renames == {kept.id: "Kontakt med IMDi"}     # the analyst's edits follow
+    assert any("ny kode" in i.value and "Tolketjenester" in i.value for i in app.info)  # what the edit did
+
+    _w(app.selectbox, "cb_split_theme").set_value(grants.id)  # in a form: sent with the submit
+    app.text_input(key="cb_split_name1").input("Søknader om tilskudd")
+    app.text_input(key="cb_split_seeds1").input("søknad, søke, frist, tilsagn")
+    app.text_input(key="cb_split_name2").input("Tilskuddenes størrelse")
+    app.text_input(key="cb_split_seeds2").input("for lite, kutt, dekker ikke, sats")
+    app.button(key="FormSubmitter:cb_split-Del opp temaet").click().run()
+    assert not app.error, [c.value for c in app.caption if "Detaljer" in c.value]
+    split = load_run(app.session_state["run_folder"])
+    codes = {t.codebook_id: t for t in split.themes}
+    assert "tilskudd" not in codes and {"soknader_om_tilskudd", "tilskuddenes_storrelse"} <= set(codes)
+    assert "tolketjenester" in codes and split.info["parent"] == added.folder.name
+    was_grants = split.comments["id"].isin(run.comments.loc[run.comments["topic_id"] == grants.id, "id"])
+    parts = split.comments.loc[was_grants, "topic_id"].value_counts()
+    assert parts.get(codes["soknader_om_tilskudd"].id, 0) > 0 and parts.get(codes["tilskuddenes_storrelse"].id, 0) > 0
+    yaml_text = app.get("download_button")[0].proto.label if app.get("download_button") else ""
+    assert yaml_text == "Last ned kodeboken (YAML)"
+
+    app.button(key="cb_parent").click().run()
+    _no_errors(app)
+    assert app.session_state["run_folder"] == str(added.folder)

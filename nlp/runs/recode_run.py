@@ -53,8 +53,10 @@ def survey_from_run(run: RunData) -> Survey:
 
 
 def recode_key(run: RunData, codebook: Codebook) -> str:
+    """The run (by its folder), its edits as they are now, the codebook and the engine."""
     h = hashlib.sha256(b"recode\0")
-    h.update(str(run.info.get("key") or run.folder.name).encode())
+    h.update(run.folder.name.encode() + b"\0")
+    h.update(json.dumps(run.edits.to_dict(), sort_keys=True).encode() + b"\0")
     h.update(json.dumps(codebook.to_dict(), sort_keys=True, ensure_ascii=False).encode())
     h.update(engine_stamp().encode())
     return h.hexdigest()[:24]

@@ -5,7 +5,8 @@ the analyst has been reading: they stay, with their ids. The edited codebook dec
 
 - a code the model already has keeps its theme (a new name or description is taken over);
 - a new code takes the comments it matches best of all codes: the codebook's first guess
-  (`nlp.themes.codebook_match`, as in `ThemeModel.fit`), where the comment is not unlike every code;
+  (`nlp.themes.codebook_match`, as in `ThemeModel.fit`), with one of its seed words or clearly like
+  it (`CLEAR_MATCH`); themes found in the data compete through the centroid of their comments;
 - codes with ``split_from: X`` share theme X's comments between them (and X's own code when it is
   still in the codebook), each comment to the one it matches best; X goes unless its code stays;
 - a codebook theme whose code left the codebook goes.
@@ -28,9 +29,14 @@ import numpy as np
 
 from nlp.schema import OUTLIER
 from nlp.themes.codebook import Codebook
-from nlp.themes.codebook_match import match_codes
+from nlp.themes.codebook_match import match_codes, zscore_columns
 from nlp.themes.codes import calibrate_code_threshold
 from nlp.themes.model import ThemeModel, vector_keys
+
+#: a new code takes a comment that has one of its seed words or is this many standard deviations
+#: (per code vector) more like it than comments are on average: short answers ("Bra.", "Bolig.")
+#: are like nothing in particular and stay where they are
+CLEAR_MATCH = 1.0
 
 
 @dataclass
@@ -58,6 +64,19 @@ def discovered_labels(model: ThemeModel, X: np.ndarray, assigned: np.ndarray) ->
         if label is not None and (label in ids or label == OUTLIER):
             labels[i] = label
     return labels
+
+
+def _found_theme_scores(X: np.ndarray, labels: np.ndarray, model: ThemeModel, gone: set[int],
+                        n_vectors: int) -> np.ndarray:
+    """Themes found in the data compete with a new code by the centroid of their comments, scored as
+    a code is (similarity z-scored per theme, once per code vector), so a new code takes a comment
+    only where it fits better than the found theme it sits in."""
+    found = [int(t.id) for t in model.themes_ if not t.codebook_id and t.id not in gone and (labels == t.id).any()]
+    if not found:
+        return np.zeros((len(X), 0), dtype=np.float32)
+    centroids = np.stack([X[labels == t].mean(axis=0) for t in found])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True) + 1e-9
+    return (n_vectors * zscore_columns(X @ centroids.T)).astype(np.float32)
 
 
 def recode_themes(
@@ -109,11 +128,12 @@ def recode_themes(
             gone.add(source)
         report.split[source] = [codebook.themes[j].id for j in js]
 
-    best = score.argmax(axis=1)
+    best = np.hstack([score, _found_theme_scores(X, labels, model, gone, match.n_vectors)]).argmax(axis=1)
     unlike = match.unlike(model.codebook_threshold)
     for j in new:
         if codebook.themes[j].id not in splits:
-            labels[(best == j) & ~unlike] = theme_of[j]
+            evidence = (match.hits[:, j] > 0) | (match.z[:, j] >= CLEAR_MATCH * match.n_vectors)
+            labels[(best == j) & ~unlike & evidence] = theme_of[j]
 
     labels[np.isin(labels, list(gone))] = OUTLIER  # the new head decides where they go
     present = set(np.unique(labels).tolist())
@@ -127,6 +147,7 @@ def recode_themes(
     recoded.codebook = codebook
     corrections = getattr(model, "corrections_", None)
     recoded.corrections_ = None
+    recoded.fit_keys_, recoded.fit_labels_ = vector_keys(X), labels.astype(np.int64)  # what this fit started from
     recoded._fit_head(X, labels, sample_weight)
     if corrections is not None and len(corrections):
         keep = np.isin(corrections.theme_ids, recoded.topic_ids_)

@@ -88,6 +88,16 @@ _KNOWN: list[tuple[str, str]] = [
     (r"theme (\d+) has no 'name'", "Tema nr. {1} i kodeboken mangler «name»."),
     (r"theme id '([^']*)' appears twice", "Tema-ID-en «{1}» står to ganger i kodeboken."),
     (r"'seeds' must be a list", "«seeds» i kodeboken må være en liste."),
+    (r"a new code needs a name", "Den nye koden trenger et navn."),
+    (r"code '([^']*)' needs a description or seed words",
+     "Koden «{1}» trenger en beskrivelse eller stikkord, ellers kan den ikke kjennes igjen."),
+    (r"the codebook already has a code named '([^']*)'", "Kodeboken har allerede en kode som heter «{1}»."),
+    (r"a theme is split into at least two codes", "Fyll inn minst to nye koder for å dele opp temaet."),
+    (r"code '([^']*)' splits '([^']*)', which is not a theme of the model",
+     "Koden «{1}» skal dele opp «{2}», men kjøringen har ikke noe slikt tema."),
+    (r"a codebook cannot be edited for themes fitted per question",
+     "Kodeboken kan ikke endres for kjøringer med egne temaer per spørsmål ennå."),
+    (r"no comment is left with a theme", "Etter endringen ville ingen kommentar ha et tema. Endringen er ikke gjort."),
     # upload limits (nlp.ui.uploads)
     (r"the file is ([\d ,]+) MB; the limit is ([\d ,]+) MB",
      "Filen er for stor: {1} MB. Grensen er {2} MB. Del filen opp, eller be den som drifter verktøyet om å "
