@@ -666,14 +666,14 @@ def test_codebook_view_adds_a_code_splits_a_theme_and_goes_back(app, sample_run,
     table = app.dataframe[0].value.set_index("Kode")  # the view's one table
     assert table.loc["tilskudd", "Kommentarer"] == grants.size and "tilskudd" in table.loc["tilskudd", "Stikkord"]
 
-    app.text_input(key="cb_add_name").input("")  # no name: a Norwegian message, no new run
+    _w(app.text_input, "cb_add_name").input("")  # no name: a Norwegian message, no new run
     app.button(key="FormSubmitter:cb_add-Legg til og fordel på nytt").click().run()
     assert any("trenger et navn" in e.value for e in app.error)
     assert app.session_state["run_folder"] == str(folder)
 
-    app.text_input(key="cb_add_name").input("Tolketjenester")
-    app.text_input(key="cb_add_desc").input("Bruk av tolk og tolketjenester i arbeidet med flyktninger.")
-    app.text_area(key="cb_add_seeds").input("tolk\ntolketjeneste, tolking")
+    _w(app.text_input, "cb_add_name").input("Tolketjenester")
+    _w(app.text_input, "cb_add_desc").input("Bruk av tolk og tolketjenester i arbeidet med flyktninger.")
+    _w(app.text_area, "cb_add_seeds").input("tolk\ntolketjeneste, tolking")
     app.button(key="FormSubmitter:cb_add-Legg til og fordel på nytt").click().run()
     _no_errors(app)
     added = load_run(app.session_state["run_folder"])
@@ -687,10 +687,10 @@ def test_codebook_view_adds_a_code_splits_a_theme_and_goes_back(app, sample_run,
     assert any("ny kode" in i.value and "Tolketjenester" in i.value for i in app.info)  # what the edit did
 
     _w(app.selectbox, "cb_split_theme").set_value(grants.id)  # in a form: sent with the submit
-    app.text_input(key="cb_split_name1").input("Søknader om tilskudd")
-    app.text_input(key="cb_split_seeds1").input("søknad, søke, frist, tilsagn")
-    app.text_input(key="cb_split_name2").input("Tilskuddenes størrelse")
-    app.text_input(key="cb_split_seeds2").input("for lite, kutt, dekker ikke, sats")
+    _w(app.text_input, "cb_split_name1").input("Søknader om tilskudd")
+    _w(app.text_input, "cb_split_seeds1").input("søknad, søke, frist, tilsagn")
+    _w(app.text_input, "cb_split_name2").input("Tilskuddenes størrelse")
+    _w(app.text_input, "cb_split_seeds2").input("for lite, kutt, dekker ikke, sats")
     app.button(key="FormSubmitter:cb_split-Del opp temaet").click().run()
     assert not app.error, [c.value for c in app.caption if "Detaljer" in c.value]
     split = load_run(app.session_state["run_folder"])

@@ -305,3 +305,42 @@ def test_upload_with_the_finetuned_sentiment_model_in_chromium(page, server, tmp
     meta = json.loads((runs[0].folder / "model" / "metadata.json").read_text(encoding="utf-8"))
     assert meta["sentiment_spec"] == "sentiment_finetuned"
     assert not page.dialogs
+
+
+def test_add_a_code_in_the_codebook_view_in_chromium(page, server, tmp_path):
+    """Issue 17 point 5: a code added in «Kodebok» re-assigns the comments as a new run, which the
+    page then shows (the new theme in the theme picker), and «Tilbake» opens the run before it."""
+    from nlp.runs.store import load_run
+
+    _open_app(page, server)
+    folder = copy_into_runs(_sample_folder(), f"kodebok-{tmp_path.name}")
+    _open_saved(page, folder)
+    page.get_by_role("tab", name="Kodebok").click()
+    page.get_by_role("heading", name="Kodeboken").wait_for(timeout=STEP_LIMIT_MS)
+    page.get_by_text("Ny kode", exact=True).wait_for(timeout=STEP_LIMIT_MS)
+    form = page.get_by_test_id("stForm").first
+    form.get_by_role("textbox", name="Navn").fill("Tolketjenester")
+    form.get_by_role("textbox", name="Beskrivelse (én linje)").fill("Bruk av tolk og tolketjenester.")
+    form.get_by_role("textbox", name="Stikkord").fill("tolk\ntolketjeneste\ntolking")
+    form.get_by_role("button", name="Legg til og fordel på nytt").click()
+    page.get_by_text("ny kode", exact=False).first.wait_for(timeout=STEP_LIMIT_MS)
+    page.get_by_role("button", name="Tilbake til versjonen før endringen").wait_for(timeout=STEP_LIMIT_MS)
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(tmp_path / "kodebok.png"), full_page=True)
+    if os.environ.get("FRITEKST_SAVE_SCREENSHOT") == "1":
+        shutil.copyfile(tmp_path / "kodebok.png", ROOT / "benchmarks" / "app_codebook.png")
+    from nlp.runs.app_runs import list_runs
+
+    child = next(load_run(r.folder) for r in list_runs() if load_run(r.folder).info.get("parent") == folder.name)
+    assert "tolketjenester" in {t.codebook_id for t in child.themes}
+    assert form.get_by_role("textbox", name="Navn").input_value() == ""  # the form is ready for the next code
+    page.get_by_role("tab", name="Tema").click()
+    picker = page.get_by_role("combobox", name="Tema")
+    picker.click()
+    page.get_by_role("option", name="Tolketjenester", exact=False).first.wait_for(timeout=STEP_LIMIT_MS)
+    page.keyboard.press("Escape")
+    page.get_by_role("tab", name="Kodebok").click()
+    page.get_by_role("button", name="Tilbake til versjonen før endringen").click()
+    page.get_by_text("Versjonen før kodebokendringen er åpnet.").first.wait_for(timeout=STEP_LIMIT_MS)
+    assert "tolketjenester" not in {t.codebook_id for t in load_run(folder).themes}
+    assert not page.dialogs

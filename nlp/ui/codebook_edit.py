@@ -103,7 +103,7 @@ def codes_table(codebook: Codebook, edited: Edited) -> pd.DataFrame:
     rows += [{"Kode": f"T{t.id}", "Navn": t.label, "Beskrivelse": "(funnet i dataene)",
               "Stikkord": ", ".join(t.keywords[:5]), "Kommentarer": t.size}
              for t in edited.themes if not t.codebook_id and t.id != OUTLIER]
-    return pd.DataFrame(rows, columns=["Kode", "Navn", "Beskrivelse", "Stikkord", "Kommentarer"])
+    return pd.DataFrame(rows, columns=["Kode", "Navn", "Kommentarer", "Stikkord", "Beskrivelse"])
 
 
 def codebook_yaml(codebook: Codebook) -> str:

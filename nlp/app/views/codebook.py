@@ -17,6 +17,7 @@ from nlp.ui.page import theme_name
 from nlp.ui.text import md_escape
 
 WAIT = "Fordeler kommentarene på nytt etter kodeboken ..."
+VERSION = "cb_form_version"  # part of the forms' widget keys: a new version starts them empty
 
 
 def view_codebook(run: RunData, edited: Edited) -> None:
@@ -33,14 +34,18 @@ def view_codebook(run: RunData, edited: Edited) -> None:
     if not codebook.themes:
         st.info("Kjøringen har ingen kodebok: alle temaene er funnet i dataene. Legg til koder for det du vil "
                 "telle.")
-    st.dataframe(codes_table(codebook, edited), hide_index=True, width="stretch", key="cb_table")
+    table = codes_table(codebook, edited)
+    st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 700),
+                 column_config={"Beskrivelse": st.column_config.TextColumn("Beskrivelse", width="large"),
+                                "Kommentarer": st.column_config.NumberColumn("Kommentarer", width="small")})
 
+    v = st.session_state.get(VERSION, 0)
     left, right = st.columns(2)
     with left, st.form("cb_add", clear_on_submit=False):
         st.markdown("**Ny kode**")
-        name = st.text_input("Navn", key="cb_add_name", placeholder="F.eks. Tolketjenester")
-        description = st.text_input("Beskrivelse (én linje)", key="cb_add_desc")
-        seeds = st.text_area("Stikkord", key="cb_add_seeds", height=100,
+        name = st.text_input("Navn", key=f"cb_add_name@{v}", placeholder="F.eks. Tolketjenester")
+        description = st.text_input("Beskrivelse (én linje)", key=f"cb_add_desc@{v}")
+        seeds = st.text_area("Stikkord", key=f"cb_add_seeds@{v}", height=100,
                              help="Ord og uttrykk som kjennetegner koden, ett per linje eller skilt med komma. "
                                   "Sammensatte ord fanges opp («tolk» finner også «tolketjeneste»).")
         if st.form_submit_button("Legg til og fordel på nytt", type="primary"):
@@ -49,14 +54,14 @@ def view_codebook(run: RunData, edited: Edited) -> None:
     choices = [t.id for t in edited.themes if t.id != OUTLIER]
     with right, st.form("cb_split", clear_on_submit=False):
         st.markdown("**Del opp et tema**")
-        tid = st.selectbox("Tema", choices, key="cb_split_theme", format_func=lambda t: theme_name(edited, t))
+        tid = st.selectbox("Tema", choices, key=f"cb_split_theme@{v}", format_func=lambda t: theme_name(edited, t))
         drafts = []
         for k in (1, 2):
             c1, c2 = st.columns(2)
-            part_name = c1.text_input(f"Ny kode {k}: navn", key=f"cb_split_name{k}")
-            part_seeds = c2.text_input(f"Ny kode {k}: stikkord", key=f"cb_split_seeds{k}",
+            part_name = c1.text_input(f"Ny kode {k}: navn", key=f"cb_split_name{k}@{v}")
+            part_seeds = c2.text_input(f"Ny kode {k}: stikkord", key=f"cb_split_seeds{k}@{v}",
                                        help="Skilt med komma.")
-            part_desc = st.text_input(f"Ny kode {k}: beskrivelse", key=f"cb_split_desc{k}")
+            part_desc = st.text_input(f"Ny kode {k}: beskrivelse", key=f"cb_split_desc{k}@{v}")
             drafts.append(CodeDraft(part_name, part_desc, part_seeds))
         if st.form_submit_button("Del opp temaet", disabled=not choices):
             _apply(run, lambda: split_theme(codebook, theme_ref(edited, tid), drafts))
@@ -81,6 +86,7 @@ def _apply(run: RunData, edit) -> None:
         return
     set_run(folder)
     st.session_state["run_is_sample"] = False
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1  # done: empty forms for the next edit
     labels = {t.id: t.name for t in codebook.themes}
     flash("success", describe_recode(new.info.get("recoded") or {}, labels))
     st.rerun()
