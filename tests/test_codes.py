@@ -121,3 +121,23 @@ def test_a_single_correction_gets_the_least_change_that_gets_it_right():
     fitted = Corrections(X[:1], np.array([11])).fit(coef0, b0, np.array([10, 11]))
     assert (X[:1] @ fitted.coef.T + fitted.intercept).argmax() == 1  # the corrected comment moves
     assert (X[1:] @ fitted.coef.T + fitted.intercept).argmax() == 1
+
+
+def test_the_app_learns_from_moves_and_removed_primaries_not_from_merges_or_added_codes():
+    """Issue 17 point 4: "Lær av rettingene" takes every comment whose primary theme the analyst changed."""
+    from nlp.runs.learn import corrected_comments
+    from nlp.themes.edits import Edits, text_id
+    from nlp.themes.model import Theme
+
+    themes = [Theme(0, "A", [], "a"), Theme(1, "B", [], None), Theme(2, "C", [], "c")]
+    comments = pd.DataFrame({
+        "text": ["flyttet", "fjernet", "slått sammen", "lagt til", "urørt", "flyttet"],
+        "is_nonanswer": [False] * 6,
+        "fitted_topic_id": [0, 0, 2, 0, 1, 0],
+        "fitted_codes": ["a", "a|T1", "c", "a", "T1", "a"],
+    })
+    edits = Edits(merges={2: 1}, moves={text_id("flyttet"): 2}, removed={text_id("fjernet"): [0]},
+                  added={text_id("lagt til"): [2]})
+    texts, targets = corrected_comments(comments, themes, edits)
+    assert texts == ["flyttet", "fjernet"] and targets.tolist() == [1, 1]  # each text once; moved into 2, merged into 1
+    assert corrected_comments(comments, themes, Edits(merges={2: 1}))[0] == []

@@ -204,9 +204,11 @@ def sidebar_edits(run: RunData) -> None:
               width="stretch", help="Fjerner alle endringer (kan angres).")
     if not editing.is_empty(edits):
         sb.caption("Endringene er lagret med modellen og brukes av `fritekst tag`.")
-    if edits.moves and sb.button("Lær av rettingene", key="learn", width="stretch",
-                                 help="Modellen lærer av kommentarene du har flyttet, slik at `fritekst tag` også "
-                                      "flytter lignende kommentarer i nye runder. Denne kjøringen endres ikke."):
+    if (edits.moves or edits.removed) and sb.button(
+            "Lær av rettingene", key="learn", width="stretch",
+            help="Modellen lærer av kommentarene du har gitt et annet tema (flyttet, eller fjernet temaet så det "
+                 "neste tok over), slik at `fritekst tag` også retter lignende kommentarer i nye runder. Denne "
+                 "kjøringen endres ikke."):
         learn(run, edits)
 
 
@@ -220,5 +222,5 @@ def learn(run: RunData, edits) -> None:
     except Exception as exc:  # noqa: BLE001
         show_error(exc, st.sidebar)
         return
-    st.sidebar.success(f"Modellen har lært av {n} flyttede kommentartekst(er). `fritekst tag` bruker det på nye "
+    st.sidebar.success(f"Modellen har lært av {n} rettede kommentartekst(er). `fritekst tag` bruker det på nye "
                        "runder.")

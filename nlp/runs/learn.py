@@ -1,7 +1,8 @@
-"""The app's "Lær av rettingene": the analyst's moves in a run teach its model, as `fritekst correct` does.
+"""The app's "Lær av rettingene": the analyst's corrections in a run teach its model, as `fritekst correct` does.
 
-Every comment of the run that the analyst moved to a theme becomes a correction (its vector, from
-the embedding cache, and the theme), the assignment head is refitted on them
+Every comment of the run whose theme the analyst changed (moved it, or removed its theme so that
+its next code took over) becomes a correction (its vector, from the embedding cache, and the
+theme), the assignment head is refitted on them
 (`nlp.themes.corrections`), and the result is saved as the model's `corrections.safetensors`,
 so `fritekst tag` also moves the comments of a later round that resemble them. The run itself
 keeps showing the analyst's edits exactly; only the model learns. Corrections from `fritekst
@@ -16,19 +17,30 @@ import numpy as np
 import pandas as pd
 
 from nlp.errors import InputError
-from nlp.schema import OUTLIER
-from nlp.themes.edits import Edits, text_id
+from nlp.schema import FITTED_CODES, FITTED_TOPIC_ID
+from nlp.themes.edits import Edits
+from nlp.themes.membership import parse_codes
 
 
-def moved_comments(comments: pd.DataFrame, edits: Edits) -> tuple[list[str], np.ndarray]:
-    """Distinct texts of the run that a move gives a theme, and that theme (merges followed)."""
-    texts, themes = [], []
-    for text in dict.fromkeys(comments.loc[~comments["is_nonanswer"].astype(bool), "text"].astype(str)):
-        theme = edits.moves.get(text_id(text))
-        if theme is not None and theme != OUTLIER:
-            texts.append(text)
-            themes.append(edits.target(int(theme)))
-    return texts, np.asarray(themes, dtype=int)
+def corrected_comments(comments: pd.DataFrame, themes, edits: Edits) -> tuple[list[str], np.ndarray]:
+    """Distinct texts of the run whose primary theme the analyst changed, and that theme.
+
+    A move sets it; removing a comment's theme makes its next code the primary, which teaches the
+    same (``themes``: the model's, to read the fitted codes). A merge changes no comment's theme in the model's eyes (it maps whole themes) and is not
+    a correction; a code added beside the primary is replayed exactly (`edits.json`) but not taught:
+    the head learns primaries, and further codes follow from its probabilities."""
+    sub = comments.loc[~comments["is_nonanswer"].astype(bool)].drop_duplicates("text")
+    fitted = sub[FITTED_TOPIC_ID].astype(int).to_numpy()
+    codes = (parse_codes(sub[FITTED_CODES].tolist(), fitted, themes) if FITTED_CODES in sub
+             else [[int(t)] if t >= 0 else [] for t in fitted])
+    texts = sub["text"].astype(str).tolist()
+    primary, _ = edits.apply_codes(fitted, codes, texts)
+    out_texts, themes = [], []
+    for text, before, after in zip(texts, fitted, primary):
+        if after >= 0 and after != (edits.target(int(before)) if before >= 0 else before):
+            out_texts.append(text)
+            themes.append(int(after))
+    return out_texts, np.asarray(themes, dtype=int)
 
 
 def learn_from_edits(folder: str | Path, comments: pd.DataFrame, edits: Edits, root: str | Path | None = None) -> int:
@@ -50,9 +62,9 @@ def learn_from_edits(folder: str | Path, comments: pd.DataFrame, edits: Edits, r
     model = saved.model
     if not isinstance(model, ThemeModel):
         raise InputError("corrections are not supported for themes fitted per question (--per-question) yet")
-    texts, themes = moved_comments(comments, edits)
+    texts, themes = corrected_comments(comments, model.themes_, edits)
     if not texts:
-        raise InputError("no comments were moved to a theme: nothing to learn from")
+        raise InputError("no comment was given another theme (moved, or its theme removed): nothing to learn from")
     encoder = get_encoder(saved.metadata.get("encoder_spec"))
     vectors = embed(texts, encoder, EmbeddingCache.default())
     previous = getattr(model, "corrections_", None) or Corrections(np.zeros((0, model.dim), np.float32),

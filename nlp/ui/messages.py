@@ -116,8 +116,9 @@ _KNOWN: list[tuple[str, str]] = [
     (r"model is damaged", "Modellen i kjøringen er skadet eller endret. Kjør analysen på nytt."),
     (r"model folder not found", "Fant ikke modellmappen i kjøringen."),
     (r"model was fitted with encoder", "Modellen ble laget med en annen tekstmodell (encoder)."),
-    (r"no comments were moved to a theme",
-     "Ingen kommentarer er flyttet til et tema ennå, så modellen har ingenting å lære av."),
+    (r"no comment was given another theme",
+     "Ingen kommentarer har fått et annet tema ennå (flyttet, eller temaet fjernet), så modellen har ingenting å "
+     "lære av."),
     (r"corrections are not supported for themes fitted per question",
      "Modeller med egne temaer per spørsmål kan ikke lære av rettinger ennå."),
     (r"no sentiment model in", "Sentimentmodellen mangler i installasjonen. Be den som drifter verktøyet om å "
