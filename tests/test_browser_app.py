@@ -335,7 +335,7 @@ def test_add_a_code_in_the_codebook_view_in_chromium(page, server, tmp_path):
     assert "tolketjenester" in {t.codebook_id for t in child.themes}
     assert form.get_by_role("textbox", name="Navn").input_value() == ""  # the form is ready for the next code
     page.get_by_role("tab", name="Tema").click()
-    picker = page.get_by_role("combobox", name="Tema")
+    picker = page.get_by_role("combobox", name="Tema", exact=True)
     picker.click()
     page.get_by_role("option", name="Tolketjenester", exact=False).first.wait_for(timeout=STEP_LIMIT_MS)
     page.keyboard.press("Escape")
