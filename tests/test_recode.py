@@ -206,3 +206,14 @@ def test_a_run_read_back_as_a_survey_gives_the_same_comments(sample_run):  # noq
     assert survey.group_columns == run.group_columns and len(survey.frame) == len(run.comments)
     prep = prepare(survey, AnalyzeOptions())
     assert prep.safe_text == run.comments["text"].tolist()  # redacting redacted text changes nothing
+
+
+def test_per_question_runs_say_the_codebook_cannot_be_edited_yet():
+    from nlp.recode import recode
+    from nlp.runs.model_store import SavedModel
+    from nlp.themes.per_question import QuestionThemeModels
+
+    X, docs = _clusters()
+    models = QuestionThemeModels({"q": ThemeModel(min_topic_size=8).fit(X, [d.split() for d in docs])})
+    with pytest.raises(InputError, match="cannot be edited for themes fitted per question"):
+        recode(None, SavedModel(models, {}, Edits()), _codebook(("a", ("x",))))

@@ -39,6 +39,10 @@ def view_codebook(run: RunData, edited: Edited) -> None:
                  column_config={"Beskrivelse": st.column_config.TextColumn("Beskrivelse", width="large"),
                                 "Kommentarer": st.column_config.NumberColumn("Kommentarer", width="small")})
 
+    if (run.metadata.get("parameters") or {}).get("per_question"):
+        st.info("Denne kjøringen har egne temaer per spørsmål. Kodeboken kan ikke endres for slike kjøringer ennå; "
+                "analyser filen uten «per spørsmål» for å redigere kodeboken.")
+        return
     v = st.session_state.get(VERSION, 0)
     left, right = st.columns(2)
     with left, st.form("cb_add", clear_on_submit=False):
