@@ -135,7 +135,7 @@ def worker_tag(path: str, model: str, out: str) -> dict:
         if stage != marks[-1][0]:
             mark(stage)
 
-    get_encoder, assemble = A.get_encoder, A._assemble
+    get_encoder, assemble = A.get_encoder, A.assemble
 
     def timed_encoder(*a, **k):
         mark("encoder load")
@@ -145,7 +145,7 @@ def worker_tag(path: str, model: str, out: str) -> dict:
         mark("assign themes")
         return assemble(*a, **k)
 
-    A.get_encoder, A._assemble = timed_encoder, timed_assemble
+    A.get_encoder, A.assemble = timed_encoder, timed_assemble
     mark("load model")
     saved = load_model(model)
     mark("read file")

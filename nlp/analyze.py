@@ -131,7 +131,7 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
     """Fit themes on a survey round and tag every comment."""
     options = options or AnalyzeOptions()
     prep = prepare(survey, options, progress)
-    fit_rows = _fit_rows(prep)
+    fit_rows = distinct_fit_rows(prep)
     with_words = sum(1 for i in fit_rows if prep.tokens[i])
     if with_words < 3:  # a theme needs words: with none there is no vocabulary to describe it
         letterless = int((_letterless(prep) & ~np.asarray(prep.cleaned.is_nonanswer, dtype=bool)).sum())
@@ -160,7 +160,7 @@ def analyze(survey: Survey, options: AnalyzeOptions | None = None, progress: Pro
         params = vars(model.params_)
     progress("Temaer", 1, 1)
     metadata = run_metadata(survey, prep, options, params)
-    return with_drivers(_assemble(survey, prep, model, Edits(), metadata, options, with_quotes=True), survey, options)
+    return with_drivers(assemble(survey, prep, model, Edits(), metadata, options, with_quotes=True), survey, options)
 
 
 def run_metadata(survey: Survey, prep: Prepared, options: AnalyzeOptions, params: dict) -> dict:
@@ -207,7 +207,7 @@ def with_drivers(result: Analysis, survey: Survey, options: AnalyzeOptions) -> A
 def _fit_themes(prep: Prepared, fit_rows: np.ndarray, scope: np.ndarray, options: AnalyzeOptions,
                 codebook_vectors: np.ndarray | None) -> ThemeModel:
     """One theme model on ``fit_rows``; ``scope`` marks the rows (of all) whose comments it stands for."""
-    weight, share = _outlier_budget(prep, fit_rows, MAX_OUTLIER_SHARE, scope)
+    weight, share = outlier_budget(prep, fit_rows, MAX_OUTLIER_SHARE, scope)
     model = ThemeModel(min_topic_size=options.min_topic_size, codebook=options.codebook, seed=options.seed,
                        max_outlier_share=share)
     return model.fit(prep.embeddings[fit_rows], [prep.tokens[i] for i in fit_rows], codebook_vectors,
@@ -229,7 +229,7 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
                              f"per question, fitted on: {', '.join(repr(q) for q in fitted)})")
     prep = prepare(survey, options, progress)
     check_encoder(saved, prep)
-    return _assemble(survey, prep, saved.model, saved.edits, saved.metadata, options, with_quotes=False)
+    return assemble(survey, prep, saved.model, saved.edits, saved.metadata, options, with_quotes=False)
 
 
 def check_encoder(saved: SavedModel, prep: Prepared) -> None:
@@ -246,7 +246,7 @@ def check_encoder(saved: SavedModel, prep: Prepared) -> None:
         )
 
 
-def _fit_rows(prep: Prepared) -> np.ndarray:
+def distinct_fit_rows(prep: Prepared) -> np.ndarray:
     """Substantive comments with a letter, each distinct text once (duplicates would fake dense
     themes; a comment of only numbers or symbols has nothing to find a theme in).
 
@@ -264,7 +264,7 @@ def _fit_rows(prep: Prepared) -> np.ndarray:
     return np.asarray(rows, dtype=int)
 
 
-def _outlier_budget(prep: Prepared, fit_rows: np.ndarray, cap: float,
+def outlier_budget(prep: Prepared, fit_rows: np.ndarray, cap: float,
                     scope: np.ndarray) -> tuple[np.ndarray, float]:
     """Weights (comments per fitted text) and the share of them that may go without a theme, so
     that at most `cap` of the substantive comments in ``scope`` do, numbers-only comments (never themed) included."""
@@ -285,7 +285,7 @@ def _letterless(prep: Prepared) -> np.ndarray:
     return np.array([not any(ch.isalpha() for ch in t) for t in prep.cleaned.text], dtype=bool)
 
 
-def _assemble(
+def assemble(
     survey: Survey, prep: Prepared, model: ThemeModel, edits: Edits, metadata: dict,
     options: AnalyzeOptions, with_quotes: bool,
 ) -> Analysis:

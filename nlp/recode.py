@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from nlp.analyze import (
-    AnalyzeOptions, _assemble, _fit_rows, _outlier_budget, check_encoder, embed_codebook, prepare, run_metadata,
+    AnalyzeOptions, assemble, check_encoder, distinct_fit_rows, outlier_budget, embed_codebook, prepare, run_metadata,
     with_drivers,
 )
 from nlp.embed.encoders import get_encoder
@@ -66,10 +66,10 @@ def recode(survey: Survey, saved: SavedModel, codebook: Codebook, options: Analy
     splits = split_sources(codebook, saved)  # before the slow part
     prep = prepare(survey, options, progress)
     check_encoder(saved, prep)
-    rows = _fit_rows(prep)
+    rows = distinct_fit_rows(prep)
     if not len(rows):
         raise InputError(f"{survey.source}: no substantive comments in column '{survey.text_column}' to assign")
-    weight, share = _outlier_budget(prep, rows, MAX_OUTLIER_SHARE, np.ones(len(prep.safe_text), bool))
+    weight, share = outlier_budget(prep, rows, MAX_OUTLIER_SHARE, np.ones(len(prep.safe_text), bool))
     progress("Temaer", 0, 1)
     vectors = embed_codebook(codebook, get_encoder(options.encoder, options.device))
     model = saved.model
@@ -88,5 +88,5 @@ def recode(survey: Survey, saved: SavedModel, codebook: Codebook, options: Analy
     metadata = run_metadata(survey, prep, options, discovery)  # discovery's settings, the edited codebook
     metadata["recoded"] = {"added": report.added, "split": {str(k): v for k, v in report.split.items()},
                            "removed": report.removed, "empty": report.empty, "dropped_edits": dropped}
-    result = _assemble(survey, prep, recoded, edits, metadata, options, with_quotes=True)
+    result = assemble(survey, prep, recoded, edits, metadata, options, with_quotes=True)
     return Recoded(with_drivers(result, survey, options), report, dropped)

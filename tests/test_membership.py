@@ -197,10 +197,10 @@ def test_app_add_remove_move_keep_codes_and_primary_together():
 
 
 def test_tag_replays_the_edits_as_the_app_shows_them():
-    """`fritekst tag` (analyze._assemble with the saved edits) and the app (apply_edits on the run
+    """`fritekst tag` (analyze.assemble with the saved edits) and the app (apply_edits on the run
     as fitted) give the same primary themes, codes, theme columns and sizes."""
     from conftest import small_theme_model
-    from nlp.analyze import AnalyzeOptions, Prepared, _assemble
+    from nlp.analyze import AnalyzeOptions, Prepared, assemble
     from nlp.clean import Cleaned
     from nlp.io import Survey
     from nlp.runs.store import _with_fitted_topics
@@ -215,7 +215,7 @@ def test_tag_replays_the_edits_as_the_app_shows_them():
                     [["ord"]] * n, np.vstack([X, np.zeros((1, X.shape[1]), np.float32)]),
                     SentimentResult(["neutral"] * n, np.zeros(n, np.float32), np.zeros((n, 3), np.float32)),
                     "test", "test", "test")
-    fitted = _assemble(survey, prep, model, Edits(), {}, AnalyzeOptions(), with_quotes=False)
+    fitted = assemble(survey, prep, model, Edits(), {}, AnalyzeOptions(), with_quotes=False)
     assert (fitted.comments["n_codes"] > 1).any()
     ids = [t.id for t in model.themes_]
     two = fitted.comments.index[fitted.comments["n_codes"] > 1][0]
@@ -223,7 +223,7 @@ def test_tag_replays_the_edits_as_the_app_shows_them():
     edits = Edits(merges={ids[2]: ids[1]}, moves={text_id(texts[one]): ids[0]},
                   added={text_id(texts[one]): [ids[2]], text_id(texts[5]): [ids[1]]},
                   removed={text_id(texts[two]): [int(fitted.comments.loc[two, "topic_id"])]})
-    tagged = _assemble(survey, prep, model, edits, {}, AnalyzeOptions(), with_quotes=False)
+    tagged = assemble(survey, prep, model, edits, {}, AnalyzeOptions(), with_quotes=False)
     app = editing.apply_edits(_with_fitted_topics(fitted.comments), fitted.themes, edits)
     for col in ["topic_id", "codes", "n_codes", "topic_label", *app.theme_columns]:
         assert tagged.comments[col].tolist() == app.comments[col].tolist(), col

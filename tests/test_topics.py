@@ -200,3 +200,21 @@ def test_layout_epochs_follow_graph_size():
     assert adaptive_params(10_000).n_epochs == 200
     assert adaptive_params(4600).n_epochs == 200
     assert adaptive_params(4400).n_epochs == 500
+
+
+def test_umap_runs_numba_on_sleeping_threads(tmp_path):
+    """numba's OpenMP threads spun after a theme fit and slowed the encoder in the same process
+    ~35x (benchmarks/bench_threads.py); the fit now runs numba on its workqueue layer."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, numba\n"
+            "from nlp.themes.cosine_umap import CosineUMAP\n"
+            "X = np.random.default_rng(0).normal(size=(120, 6)).astype(np.float32)\n"
+            "CosineUMAP(n_neighbors=10, n_components=5, random_state=42, n_jobs=1).fit_transform(X)\n"
+            "print(numba.threading_layer())\n")
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_THREADING_LAYER"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                         check=True)
+    assert out.stdout.strip().splitlines()[-1] == "workqueue"

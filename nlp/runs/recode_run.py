@@ -26,7 +26,7 @@ from nlp.runs.store import RESPONDENTS, RUN_INFO, RunData, load_run
 from nlp.schema import FITTED_CODE_SENTIMENT, FITTED_CODES, FITTED_TOPIC_ID, ID, TEXT, THEME_COLUMN_PREFIX
 from nlp.themes.codebook import Codebook
 
-#: the last column `analyze` writes before the input's own columns (`nlp.analyze._assemble`)
+#: the last column `analyze` writes before the input's own columns (`nlp.analyze.assemble`)
 _LAST_OWN_COLUMN = "redacted"
 
 
