@@ -8,6 +8,7 @@ edits that name a theme that is gone are dropped, and counted.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,7 +73,7 @@ def recode(survey: Survey, saved: SavedModel, codebook: Codebook, options: Analy
     weight, share = outlier_budget(prep, rows, MAX_OUTLIER_SHARE, np.ones(len(prep.safe_text), bool))
     progress("Temaer", 0, 1)
     vectors = embed_codebook(codebook, get_encoder(options.encoder, options.device))
-    model = saved.model
+    model = copy.copy(saved.model)  # the caller's model stays as it was
     model.max_outlier_share = share
     try:
         recoded, report = recode_themes(model, prep.embeddings[rows], [" ".join(prep.tokens[i]) for i in rows],
