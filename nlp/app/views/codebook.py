@@ -37,7 +37,7 @@ def view_codebook(run: RunData, edited: Edited) -> None:
     table = codes_table(codebook, edited)
     st.dataframe(table, hide_index=True, width="stretch", height=min(35 * (len(table) + 1) + 3, 700),
                  column_config={"Beskrivelse": st.column_config.TextColumn("Beskrivelse", width="large"),
-                                "Kommentarer": st.column_config.NumberColumn("Kommentarer", width="small")})
+                                "Kommentarer": st.column_config.NumberColumn("Kommentarer")})
 
     if (run.metadata.get("parameters") or {}).get("per_question"):
         st.info("Denne kjøringen har egne temaer per spørsmål. Kodeboken kan ikke endres for slike kjøringer ennå; "
