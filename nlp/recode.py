@@ -87,7 +87,6 @@ def recode(survey: Survey, saved: SavedModel, codebook: Codebook, options: Analy
     options.min_topic_size = fitted.get("min_topic_size", options.min_topic_size)
     discovery = {k: v for k, v in fitted.items() if k not in ("seed", "min_topic_size", "codebook", "per_question")}
     metadata = run_metadata(survey, prep, options, discovery)  # discovery's settings, the edited codebook
-    metadata["recoded"] = {"added": report.added, "split": {str(k): v for k, v in report.split.items()},
-                           "removed": report.removed, "empty": report.empty, "dropped_edits": dropped}
+    metadata["recoded"] = {**report.to_dict(), "dropped_edits": dropped}
     result = assemble(survey, prep, recoded, edits, metadata, options, with_quotes=True)
     return Recoded(with_drivers(result, survey, options), report, dropped)

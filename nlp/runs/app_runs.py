@@ -248,9 +248,10 @@ def save_run_edits(folder: str | Path, edits: Edits, root: str | Path | None = N
     save_edits(model, edits)
 
 
-def cached_run(key: str) -> Path | None:
-    """The finished run folder for `key`, if one exists (folders appear only when complete)."""
-    folder = runs_dir() / key
+def cached_run(key: str, root: Path | None = None) -> Path | None:
+    """The finished run folder for `key` in the runs folder (or `root`), if there is one (folders appear
+    only when complete)."""
+    folder = (root or runs_dir()) / key
     if (folder / RUN_INFO).is_file() and (folder / "comments.parquet").is_file():
         return folder
     return None
@@ -274,7 +275,6 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
     from nlp.themes.codebook import codebook_from_dict
     from nlp.errors import InputError
     from nlp.io import load_survey
-    from nlp.runs.store import write_analysis
 
     key = run_key(data, file_name, settings)
     done = cached_run(key)
@@ -296,16 +296,24 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
                              settings.sheet, rating_column=settings.rating_column)
         analysis = analyze(survey, AnalyzeOptions(codebook=codebook, seed=settings.seed,
                                                   sentiment_model=settings.sentiment_model), progress)
-        staging = Path(tmp) / "run"
-        write_analysis(analysis, staging, survey.group_columns)
         info = {"key": key, "source": Path(file_name).name, "settings": settings.to_dict(),
                 "group_columns": survey.group_columns, "fritekst_version": __version__}
-        (staging / RUN_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
-        target = root / key
-        try:
+        return store_run(analysis, survey.group_columns, info, Path(tmp), root)
+
+
+def store_run(analysis, group_columns: list[str], info: dict, tmp: Path, root: Path) -> Path:
+    """Write a run and its run.json in `tmp`, then move it into place as `root/<info["key"]>`
+    (folders appear only when complete; if the same run finished first elsewhere, that one stays)."""
+    from nlp.runs.store import write_analysis
+
+    staging = tmp / "run"
+    write_analysis(analysis, staging, group_columns)
+    (staging / RUN_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    target = root / info["key"]
+    try:
+        os.replace(staging, target)
+    except OSError:  # another session finished the same run first
+        if cached_run(info["key"], root) is None:
+            shutil.rmtree(target, ignore_errors=True)
             os.replace(staging, target)
-        except OSError:  # another session finished the same run first
-            if cached_run(key) is None:
-                shutil.rmtree(target, ignore_errors=True)
-                os.replace(staging, target)
     return target

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -21,8 +19,8 @@ import pandas as pd
 from nlp import __version__
 from nlp.io import Survey
 from nlp.progress import Progress, silent
-from nlp.runs.app_runs import confine, engine_stamp, runs_dir
-from nlp.runs.store import RESPONDENTS, RUN_INFO, RunData, load_run
+from nlp.runs.app_runs import cached_run, confine, engine_stamp, runs_dir, store_run
+from nlp.runs.store import RESPONDENTS, RunData, load_run
 from nlp.schema import FITTED_CODE_SENTIMENT, FITTED_CODES, FITTED_TOPIC_ID, ID, TEXT, THEME_COLUMN_PREFIX
 from nlp.themes.codebook import Codebook
 
@@ -65,41 +63,25 @@ def recode_key(run: RunData, codebook: Codebook) -> str:
 def recode_run(folder: str | Path, codebook: Codebook, progress: Progress = silent,
                root: str | Path | None = None) -> Path:
     """The run in `folder` under `codebook`, stored as a new run (reused if already there); its folder."""
-    import yaml
-
     from nlp.analyze import AnalyzeOptions
     from nlp.recode import recode
     from nlp.runs.model_store import load_model
-    from nlp.runs.store import write_analysis
 
     root = Path(root) if root is not None else runs_dir()
     folder = confine(folder, root)
     run = load_run(folder)
     key = recode_key(run, codebook)
-    if (root / key / RUN_INFO).is_file() and (root / key / "comments.parquet").is_file():
-        return root / key
+    done = cached_run(key, root)
+    if done is not None:
+        return done
     survey = survey_from_run(run)
     result = recode(survey, load_model(run.model_folder), codebook,
                     AnalyzeOptions(keep_original="original_text" in run.comments.columns), progress)
     settings = dict(run.info.get("settings") or {})
     if settings:
-        settings["codebook_yaml"] = yaml.safe_dump(codebook.to_dict(), allow_unicode=True, sort_keys=False)
-    report = result.report
+        settings["codebook_yaml"] = codebook.to_yaml()
     info = {"key": key, "source": run.source, "settings": settings, "group_columns": run.group_columns,
-            "fritekst_version": __version__, "parent": folder.name,
-            "recoded": {"added": report.added, "split": {str(k): v for k, v in report.split.items()},
-                        "removed": report.removed, "empty": report.empty, "moved": report.moved,
-                        "dropped_edits": result.dropped_edits}}
+            "fritekst_version": __version__, "parent": folder.name, "recoded": result.analysis.metadata["recoded"]}
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="recode-", dir=root) as tmp:
-        staging = Path(tmp) / "run"
-        write_analysis(result.analysis, staging, run.group_columns)
-        (staging / RUN_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
-        target = root / key
-        try:
-            os.replace(staging, target)
-        except OSError:  # the same edit finished first elsewhere
-            if not (target / RUN_INFO).is_file():
-                shutil.rmtree(target, ignore_errors=True)
-                os.replace(staging, target)
-    return target
+        return store_run(result.analysis, run.group_columns, info, Path(tmp), root)

@@ -35,6 +35,10 @@ class Codebook:
             for t in self.themes
         ]}
 
+    def to_yaml(self) -> str:
+        """The YAML `load_codebook` reads back."""
+        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False)
+
     def with_theme(self, theme: CodebookTheme) -> "Codebook":
         """This codebook with one more code (an edit in the app); InputError if its id is taken."""
         if any(t.id == theme.id for t in self.themes):

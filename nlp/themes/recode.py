@@ -49,6 +49,11 @@ class RecodeReport:
     empty: list[str] = field(default_factory=list)         # new codes no comment matched: left out
     moved: int = 0                                          # fitted comments whose primary theme changed
 
+    def to_dict(self) -> dict:
+        """As JSON holds it (the run's metadata and run.json)."""
+        return {"added": self.added, "split": {str(k): v for k, v in self.split.items()},
+                "removed": self.removed, "empty": self.empty, "moved": self.moved}
+
 
 def discovered_labels(model: ThemeModel, X: np.ndarray, assigned: np.ndarray) -> np.ndarray:
     """What discovery gave each comment when the model was fitted on it; the assignment (``assigned``)

@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
-import yaml
 
 from nlp.errors import InputError
 from nlp.schema import OUTLIER, Edited
@@ -104,11 +103,6 @@ def codes_table(codebook: Codebook, edited: Edited) -> pd.DataFrame:
               "Stikkord": ", ".join(t.keywords[:5]), "Kommentarer": t.size}
              for t in edited.themes if not t.codebook_id and t.id != OUTLIER]
     return pd.DataFrame(rows, columns=["Kode", "Navn", "Kommentarer", "Stikkord", "Beskrivelse"])
-
-
-def codebook_yaml(codebook: Codebook) -> str:
-    """The codebook as the YAML `fritekst analyze --codebook` and `fritekst recode` read."""
-    return yaml.safe_dump(codebook.to_dict(), allow_unicode=True, sort_keys=False)
 
 
 def describe_recode(info: dict, labels: dict[str, str]) -> str:

@@ -11,7 +11,7 @@ from nlp.app.widgets import show_error
 from nlp.runs.store import RunData
 from nlp.schema import OUTLIER, Edited
 from nlp.ui.codebook_edit import (
-    CodeDraft, add_code, codebook_yaml, codes_table, describe_recode, run_codebook, split_theme, theme_ref,
+    CodeDraft, add_code, codes_table, describe_recode, run_codebook, split_theme, theme_ref,
 )
 from nlp.ui.page import theme_name
 from nlp.ui.text import md_escape
@@ -71,7 +71,7 @@ def view_codebook(run: RunData, edited: Edited) -> None:
             _apply(run, lambda: split_theme(codebook, theme_ref(edited, tid), drafts))
 
     if codebook.themes:
-        st.download_button("Last ned kodeboken (YAML)", codebook_yaml(codebook).encode("utf-8"),
+        st.download_button("Last ned kodeboken (YAML)", codebook.to_yaml().encode("utf-8"),
                            file_name="kodebok.yaml", mime="application/x-yaml", key="cb_download",
                            help="Samme kodebok kan brukes med `fritekst analyze --codebook` og `fritekst recode`.")
 
