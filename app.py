@@ -25,6 +25,7 @@ from nlp.app.views.overview import view_overview
 from nlp.app.views.theme import view_theme
 from nlp.app.widgets import show_error, show_flash
 from nlp.runs.store import RunData
+from nlp.sentiment.bundled import saved_sentiment_model
 from nlp.ui.filters import filter_comments
 from nlp.ui.page import PRIVACY_NOTE, run_caption, wide_counts
 from nlp.ui.text import fmt_int, md_escape
@@ -36,7 +37,7 @@ def header(run: RunData, comments: pd.DataFrame, total: int) -> bool:
     """Title, what the run is, the filter's size, and the original-text switch; True: show originals."""
     st.title("Åpne svar")
     st.caption(md_escape(run_caption(run.source, run.metadata.get("created", ""), total, len(run.themes),
-                                     wide_counts(run.metadata), run.metadata.get("sentiment_spec"))))
+                                     wide_counts(run.metadata), saved_sentiment_model(run.metadata))))
     if len(comments) != total:
         st.caption(f"Utvalg: {fmt_int(len(comments))} av {fmt_int(total)} kommentarer (se sidepanelet).")
     show_original = False

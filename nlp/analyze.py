@@ -26,6 +26,7 @@ from nlp.progress import Progress, for_stage, silent
 from nlp.themes.quotes import select_quotes
 from nlp.privacy.redacted import redact_comments
 from nlp.sentiment.model import LABELS as SENTIMENT_LABELS
+from nlp.sentiment.bundled import DEFAULT_MODEL, saved_sentiment_model
 from nlp.sentiment.model import SentimentModel, SentimentResult
 from nlp.schema import (
     CODE_SENTIMENT, ID, QUESTION, TEXT, NONANSWER, NONANSWER_LABEL, OUTLIER, OUTLIER_LABEL, TOPIC_ID, Analysis,
@@ -48,7 +49,7 @@ class AnalyzeOptions:
     device: str | None = None       # for PyTorch encoders: cpu (default), cuda, auto
     rating_scale: tuple[float, float] | None = None  # default: inferred (1-5, 1-7 or 0-10)
     per_question: bool = False  # wide surveys: themes of each question's own
-    sentiment_model: str | None = None  # a folder or bundled name (default: models/sentiment)
+    sentiment_model: str | None = None  # a folder or bundled name (default: DEFAULT_MODEL, fine-tuned)
 
 
 @dataclass
@@ -171,7 +172,7 @@ def run_metadata(survey: Survey, prep: Prepared, options: AnalyzeOptions, params
         "encoder_spec": options.encoder,
         "pipeline": prep.pipeline_name,
         "pipeline_spec": options.pipeline,
-        "sentiment_spec": options.sentiment_model,
+        "sentiment_spec": options.sentiment_model or DEFAULT_MODEL,
         "embedding_dim": int(prep.embeddings.shape[1]),
         "parameters": {
             "seed": options.seed, "min_topic_size": options.min_topic_size,
@@ -220,7 +221,7 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
     options = options or AnalyzeOptions()
     options.encoder = options.encoder or saved.metadata.get("encoder_spec")
     options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
-    options.sentiment_model = options.sentiment_model or saved.metadata.get("sentiment_spec")
+    options.sentiment_model = options.sentiment_model or saved_sentiment_model(saved.metadata)
     if isinstance(saved.model, QuestionThemeModels):  # before the slow part
         fitted = list(saved.model.models)
         unknown = [q for q in (survey.questions or [survey.text_column]) if q not in fitted]

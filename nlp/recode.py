@@ -15,7 +15,7 @@ import numpy as np
 
 from nlp.analyze import (
     AnalyzeOptions, assemble, check_encoder, distinct_fit_rows, outlier_budget, embed_codebook, prepare, run_metadata,
-    with_drivers,
+    saved_sentiment_model, with_drivers,
 )
 from nlp.embed.encoders import get_encoder
 from nlp.errors import InputError
@@ -62,7 +62,7 @@ def recode(survey: Survey, saved: SavedModel, codebook: Codebook, options: Analy
         raise InputError("a codebook cannot be edited for themes fitted per question (--per-question) yet")
     options.encoder = options.encoder or saved.metadata.get("encoder_spec")
     options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
-    options.sentiment_model = options.sentiment_model or saved.metadata.get("sentiment_spec")
+    options.sentiment_model = options.sentiment_model or saved_sentiment_model(saved.metadata)
     options.codebook = codebook
     splits = split_sources(codebook, saved)  # before the slow part
     prep = prepare(survey, options, progress)

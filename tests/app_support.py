@@ -31,11 +31,12 @@ WIDE_GROUPS = ("År", "Fylke", "Rolle")  # what the upload guesses for the wide 
 
 
 def wide_settings():
-    """The settings an analyst gets by uploading the wide sample and keeping two questions."""
+    """The settings an analyst gets by uploading the wide sample and keeping two questions (the rating's
+    scale as its column name states it)."""
     from nlp.runs.app_runs import RunSettings
 
     return RunSettings(text_columns=WIDE_TEXTS, id_column="Respondent", group_columns=WIDE_GROUPS,
-                       rating_column=WIDE_RATING)
+                       rating_column=WIDE_RATING, rating_scale=(1.0, 5.0))
 
 
 @pytest.fixture(scope="session")

@@ -578,6 +578,37 @@ def test_wide_upload_question_filter_and_compare(app, wide_run):  # noqa: F811
     assert '--text-columns "Har du kommentarer til samarbeidet med IMDi?"' in code and "--id-column" in code
 
 
+@pytest.mark.slow
+def test_wide_upload_with_themes_per_question_and_a_rating_scale(app, wide_run):  # noqa: F811
+    """The upload form reaches `--per-question` and `--rating-scale`: the scale starts as the one the
+    rating column's name states, and both choices are recorded with the run (a new run, not the stored one)."""
+    import json
+
+    _upload(app, WIDE_FILE.name, WIDE_FILE.read_bytes())
+    assert not app.checkbox(key="up_per_question").value  # ten questions: offered, off
+    app.multiselect(key="up_texts").set_value(list(WIDE_TEXTS)).run()
+    assert app.selectbox(key="up_rating_scale").value == "1–5"  # "... (1-5)"
+    app.checkbox(key="up_per_question").check().run()
+    app.selectbox(key="up_rating_scale").set_value("1–7").run()
+    app.button(key="run_upload").click().run()
+    _no_errors(app)
+    folder = Path(app.session_state["run_folder"])
+    assert folder != wide_run
+    settings = json.loads((folder / "run.json").read_text(encoding="utf-8"))["settings"]
+    assert settings["per_question"] is True and settings["rating_scale"] == [1.0, 7.0]
+    run = _run(app)
+    assert run.metadata["parameters"]["per_question"] is True
+    assert set(run.metadata["parameters"]["questions"]) == set(WIDE_TEXTS)
+    assert run.metadata["rating"]["scale"] == [1.0, 7.0] and not run.metadata["rating"]["scale_inferred"]
+    # each theme is one question's: its comments all answer that question
+    for theme in run.themes:
+        asked = set(run.comments.loc[run.comments["topic_id"] == theme.id, "question"])
+        assert len(asked) <= 1, (theme.label, asked)
+    # one question: nothing to choose
+    app.multiselect(key="up_texts").set_value([WIDE_TEXTS[0]]).run()
+    assert "up_per_question" not in [c.key for c in app.checkbox]
+
+
 def test_drivers_view_ranks_themes_and_follows_the_edits(app, wide_run):  # noqa: F811
     from nlp.ui import drivers
 
@@ -631,8 +662,9 @@ def _edited(app):
 
 
 @pytest.mark.slow
-def test_upload_with_the_finetuned_sentiment_model(app, tmp_path):
-    """«Sentimentmodell: Finjustert» reaches the analysis and is recorded with the run (issue 19)."""
+def test_upload_picks_the_sentiment_model(app, tmp_path):
+    """«Sentimentmodell: Rask» reaches the analysis and is recorded with the run; the fine-tuned
+    model is the default (issue 19)."""
     from nlp.runs.model_store import load_model
 
     rows = ["Svar;Rolle"] + [f"{t};{r}" for t, r in [
@@ -640,12 +672,18 @@ def test_upload_with_the_finetuned_sentiment_model(app, tmp_path):
         ("Vi trenger mer veiledning om negativ sosial kontroll.", "a"), ("Fylkeskommunen er en god partner.", "b"),
         ("Pandemien gjorde norskopplæringen vanskelig.", "a"), ("Nei", "b")] * 5]
     _upload(app, "ft.csv", "\n".join(rows).encode())
-    assert app.radio(key="up_sentiment").value == "Standard"
-    app.radio(key="up_sentiment").set_value("Finjustert (bedre, tregere)").run()
+    assert app.radio(key="up_sentiment").value == "Finjustert (anbefalt)"
     app.button(key="run_upload").click().run()
     _no_errors(app)
     model = load_model(Path(app.session_state["run_folder"]) / "model")
     assert model.metadata["sentiment_spec"] == "sentiment_finetuned"
+    assert not [c for c in app.caption if "sentimentmodell" in c.value]
+    app.radio(key="up_sentiment").set_value("Rask").run()
+    app.button(key="run_upload").click().run()
+    _no_errors(app)
+    model = load_model(Path(app.session_state["run_folder"]) / "model")
+    assert model.metadata["sentiment_spec"] == "sentiment"
+    assert [c for c in app.caption if "rask sentimentmodell" in c.value]
 
 
 def test_codebook_view_adds_a_code_splits_a_theme_and_goes_back(app, sample_run, tmp_path):  # noqa: F811

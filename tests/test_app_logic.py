@@ -436,8 +436,9 @@ def test_run_caption_stage_progress_and_clicked_theme():
     assert caption.startswith("runde.xlsx · 1\u00a0234 kommentarer · 7 temaer · analysert ")
     assert re.search(r"analysert \d\d\.0[35]\.2024$", caption)
     assert run_caption("x.csv", "", 3, 1) == "x.csv · 3 kommentarer · 1 temaer"
-    assert run_caption("x.csv", "", 3, 1, sentiment_model="sentiment_finetuned") == \
-        "x.csv · 3 kommentarer · 1 temaer · finjustert sentimentmodell"
+    assert run_caption("x.csv", "", 3, 1, sentiment_model="sentiment_finetuned") == "x.csv · 3 kommentarer · 1 temaer"
+    assert run_caption("x.csv", "", 3, 1, sentiment_model="sentiment") == \
+        "x.csv · 3 kommentarer · 1 temaer · rask sentimentmodell"
     assert stage_progress("Temaer", 120, 500) == (0.24, "Temaer: 120 av 500")
     assert stage_progress("Rensing", 0, 1) == (0.0, "Rensing: pågår")
     assert stage_progress("Rensing", 5, 0) == (1.0, "Rensing: ferdig")
@@ -540,8 +541,25 @@ def test_run_settings_one_column_keeps_the_old_key_several_are_wide():
     assert wide.wide and wide.texts == ["A?", "B"] and wide.text_column == ""
     assert wide.to_dict()["text_columns"] == ["A?", "B"] and wide.to_dict()["rating_column"] == "Nytte (1-5)"
     assert run_key(b"x", "a.csv", wide) != run_key(b"x", "a.csv", RunSettings(text_columns=("A?", "B"), id_column="R"))
+    # themes per question and the rating's scale: recorded when set, new runs
+    per_q = RunSettings(text_columns=("A?", "B"), id_column="R", rating_column="Nytte (1-5)", per_question=True,
+                        rating_scale=[1, 5])
+    assert per_q.to_dict()["per_question"] is True and per_q.to_dict()["rating_scale"] == [1.0, 5.0]
+    assert run_key(b"x", "a.csv", per_q) != run_key(b"x", "a.csv", wide)
+    assert "per_question" not in wide.to_dict() and "rating_scale" not in wide.to_dict()
+    assert not RunSettings(text_columns=("A?",), per_question=True).per_question  # one question: nothing to split
     with pytest.raises(ValueError):
         RunSettings()
+
+
+def test_scale_choice_follows_the_rating_columns_name():
+    from nlp.report.rating_drivers import SCALES
+    from nlp.ui.uploads import SCALE_CHOICES, guess_scale_choice
+
+    assert [v for v in SCALE_CHOICES.values() if v] == list(SCALES)  # the scales drivers know, nothing else
+    assert guess_scale_choice("Hvor nyttig er samarbeidet? (1-5)") == "1–5"
+    assert guess_scale_choice("NPS 0 – 10") == "0–10"
+    assert guess_scale_choice("Skala 1-10") == guess_scale_choice("Vurdering") == "Gjett ut fra verdiene"
 
 
 def test_question_column_reads_as_sporsmal_and_wide_runs_count_respondents():

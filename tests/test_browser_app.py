@@ -278,11 +278,22 @@ def test_add_a_code_to_a_comment_and_undo_in_chromium(page, server, tmp_path):
     assert not page.dialogs
 
 
-def test_upload_with_the_finetuned_sentiment_model_in_chromium(page, server, tmp_path):
-    """Issue 19: «Sentimentmodell: Finjustert» in the upload form; the run is analysed with it."""
-    import json
-
+def _analyse_upload(page, name: str):
+    """Click «Analyser» and wait until the run of the uploaded file `name` is stored."""
     from nlp.runs.app_runs import list_runs
+
+    page.get_by_role("button", name="Analyser").click()
+    deadline = time.monotonic() + START_LIMIT_MS / 1000
+    while not (runs := [r for r in list_runs() if name in r.label]):
+        assert time.monotonic() < deadline, "the upload was not analysed"
+        page.wait_for_timeout(1000)
+    return runs[0]
+
+
+def test_upload_with_the_fast_sentiment_model_in_chromium(page, server, tmp_path):
+    """Issue 19: «Sentimentmodell» in the upload form: the fine-tuned model is the default, «Rask»
+    analyses with the frozen one and the caption says so."""
+    import json
 
     _open_app(page, server)
     page.get_by_text("Last opp fil", exact=True).click()
@@ -293,17 +304,47 @@ def test_upload_with_the_finetuned_sentiment_model_in_chromium(page, server, tmp
         ("Vi trenger mer veiledning om negativ sosial kontroll.", "a"), ("Fylkeskommunen er en god partner.", "b"),
         ("Pandemien gjorde norskopplæringen vanskelig.", "a"), ("Nei", "b")] * 5) + "\n", encoding="utf-8")
     page.locator("input[type=file]").first.set_input_files(str(csv))
-    page.get_by_text("Finjustert (bedre, tregere)").click()
-    page.get_by_role("button", name="Analyser").click()
-    deadline = time.monotonic() + START_LIMIT_MS / 1000
-    while not (runs := [r for r in list_runs() if name in r.label]):
-        assert time.monotonic() < deadline, "the upload was not analysed"
-        page.wait_for_timeout(1000)
-    page.get_by_text("finjustert sentimentmodell", exact=False).first.wait_for(timeout=STEP_LIMIT_MS)
+    page.get_by_text("Finjustert (anbefalt)").wait_for(timeout=STEP_LIMIT_MS)
+    page.get_by_text("Rask", exact=True).click()
+    run = _analyse_upload(page, name)
+    page.get_by_text("rask sentimentmodell", exact=False).first.wait_for(timeout=STEP_LIMIT_MS)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(tmp_path / "finetuned.png"), full_page=True)
-    meta = json.loads((runs[0].folder / "model" / "metadata.json").read_text(encoding="utf-8"))
-    assert meta["sentiment_spec"] == "sentiment_finetuned"
+    meta = json.loads((run.folder / "model" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["sentiment_spec"] == "sentiment"
+    assert not page.dialogs
+
+
+def test_wide_upload_with_themes_per_question_in_chromium(page, server, tmp_path):
+    """A wide upload offers «Egne temaer per spørsmål» and the rating's scale (as its name states it);
+    the run is analysed per question on that scale."""
+    import json
+
+    _open_app(page, server)
+    page.get_by_text("Last opp fil", exact=True).click()
+    name = f"per-sporsmal-{tmp_path.name}.csv"
+    first = ["Samarbeidet med IMDi fungerer svært godt.", "IMDi svarer raskt og gir nyttig veiledning.",
+             "Tilskuddet kommer altfor sent.", "Tilskuddene er for lave til å dekke kostnadene.",
+             "Vi trenger mer veiledning om negativ sosial kontroll.", "Nei"]
+    second = ["Fylkeskommunen er en god partner.", "Samarbeidet med fylket har blitt bedre etter reformen.",
+              "Pandemien gjorde norskopplæringen vanskelig.", "Under pandemien stoppet praksisplassene opp.",
+              "Kvalifiseringen til arbeid tar for lang tid.", "Ingen kommentar"]
+    lines = ["Respondent;Om IMDi;Om fylket;Nytte (0-10)"]
+    lines += [f"{i};{first[i % 6]};{second[(i * 5) % 6]};{i % 11}" for i in range(1, 37)]
+    csv = tmp_path / name
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    page.locator("input[type=file]").first.set_input_files(str(csv))
+    page.get_by_text("Skala for vurderingen").wait_for(timeout=STEP_LIMIT_MS)
+    page.get_by_text("0–10", exact=True).first.wait_for(timeout=STEP_LIMIT_MS)  # from the column's name
+    page.get_by_text("Egne temaer per spørsmål").click()
+    run = _analyse_upload(page, name)
+    page.get_by_text("36 respondenter", exact=False).first.wait_for(timeout=STEP_LIMIT_MS)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(tmp_path / "per_question.png"), full_page=True)
+    settings = json.loads((run.folder / "run.json").read_text(encoding="utf-8"))["settings"]
+    assert settings["per_question"] is True and settings["rating_scale"] == [0.0, 10.0]
+    meta = json.loads((run.folder / "model" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["parameters"]["per_question"] is True
     assert not page.dialogs
 
 

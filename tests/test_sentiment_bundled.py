@@ -8,14 +8,15 @@ import pytest
 from nlp.cli import main as cli_main
 from nlp.embed.encoders import EmbeddingCache, embed, get_encoder
 from nlp.paths import models_dir
+from nlp.sentiment.bundled import DEFAULT_MODEL, FROZEN_MODEL, saved_sentiment_model
 from nlp.sentiment.model import LABELS, SentimentModel
 
-FOLDER = models_dir() / "sentiment"
+FOLDER = models_dir() / FROZEN_MODEL
 
 
 @pytest.fixture(scope="module")
 def model():
-    return SentimentModel.load()
+    return SentimentModel.load(FROZEN_MODEL)
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +87,13 @@ def test_eval_command_json_and_csv(tmp_path, capsys):
 
 @pytest.mark.slow
 def test_bundled_finetuned_model_by_name(encoder):
-    """`sentiment_finetuned` (issue 19) loads by name, reads its encoder, and keeps under 60 MB."""
-    from nlp.sentiment.finetuned import BUNDLED_NAME
-
-    folder = models_dir() / BUNDLED_NAME
+    """`sentiment_finetuned` (issue 19) loads by name, is the default, reads its encoder, and keeps
+    under 60 MB."""
+    folder = models_dir() / "sentiment_finetuned"
     assert sum(p.stat().st_size for p in folder.iterdir() if p.is_file()) <= 60 * 2**20
     assert not [p for p in folder.iterdir() if p.suffix in (".pkl", ".pickle", ".joblib")]
-    ft = SentimentModel.load(BUNDLED_NAME)
+    ft = SentimentModel.load("sentiment_finetuned")
+    assert DEFAULT_MODEL == "sentiment_finetuned" and SentimentModel.load().metadata_ == ft.metadata_
     assert ft.extra_dim_ == 3 and ft.finetuned_ is not None and ft.C == 0.5
     assert ft.metadata_["scores"]["norec_sentence_dev"]["mean_of_seeds"] >= 68.5
     texts = ["Samarbeidet med IMDi har vært svært godt, og vi får rask og nyttig veiledning.",
@@ -103,15 +104,15 @@ def test_bundled_finetuned_model_by_name(encoder):
 
 
 @pytest.mark.slow
-def test_analyze_with_the_finetuned_model_and_tag_follow_it(tmp_path, monkeypatch):
-    """The option reaches the comment model, is recorded with the run, and `tag` reuses it."""
+def test_analyze_records_the_sentiment_model_and_tag_follows_it(tmp_path, monkeypatch):
+    """The default reaches the comment model, is recorded with the run by name, and `tag` reuses it;
+    a run saved before the default changed (no name recorded) is tagged with the frozen model it used."""
     import pandas as pd
 
     from nlp.analyze import AnalyzeOptions, analyze, tag
     from nlp.io import load_survey
     from nlp.runs.model_store import load_model
     from nlp.runs.store import write_analysis
-    from nlp.sentiment.finetuned import BUNDLED_NAME
 
     monkeypatch.setenv("FRITEKST_CACHE", str(tmp_path / "cache"))
     texts = ["Samarbeidet med IMDi fungerer svært godt.", "Tilskuddet kommer altfor sent og er for lavt.",
@@ -120,12 +121,19 @@ def test_analyze_with_the_finetuned_model_and_tag_follow_it(tmp_path, monkeypatc
     path = tmp_path / "svar.csv"
     pd.DataFrame({"Svar": texts}).to_csv(path, index=False)
     survey = load_survey(path, "Svar")
-    result = analyze(survey, AnalyzeOptions(sentiment_model=BUNDLED_NAME))
-    assert result.metadata["sentiment_spec"] == BUNDLED_NAME
-    direct = SentimentModel.load(BUNDLED_NAME).predict(texts, np.stack([
+    result = analyze(survey, AnalyzeOptions())
+    assert result.metadata["sentiment_spec"] == DEFAULT_MODEL
+    direct = SentimentModel.load(DEFAULT_MODEL).predict(texts, np.stack([
         embed([t], get_encoder(), EmbeddingCache.default())[0] for t in texts]),
         nonanswer=[t == "Nei" for t in texts])
     assert result.comments["sentiment"].tolist() == direct.label
     write_analysis(result, tmp_path / "out", [])
-    tagged = tag(survey, load_model(tmp_path / "out" / "model"))
+    saved = load_model(tmp_path / "out" / "model")
+    tagged = tag(survey, saved)
     assert tagged.comments["sentiment"].tolist() == result.comments["sentiment"].tolist()
+    frozen = analyze(survey, AnalyzeOptions(sentiment_model=FROZEN_MODEL))
+    assert frozen.metadata["sentiment_spec"] == FROZEN_MODEL
+    assert frozen.comments["sentiment_score"].tolist() != result.comments["sentiment_score"].tolist()
+    saved.metadata["sentiment_spec"] = None  # as runs saved before issue 19 made the fine-tuned model the default
+    assert saved_sentiment_model(saved.metadata) == FROZEN_MODEL
+    assert tag(survey, saved).comments["sentiment_score"].tolist() == frozen.comments["sentiment_score"].tolist()

@@ -9,9 +9,8 @@ import streamlit as st
 from nlp.app.state import cached_upload, edits_now, flash, load_folder, reset_edits, set_run, undo
 from nlp.app.widgets import show_error
 from nlp.report.groups import group_values
-from nlp.paths import models_dir
 from nlp.runs.app_runs import SAMPLE_CODEBOOK, RunSettings, list_runs, open_saved_run
-from nlp.sentiment.finetuned import BUNDLED_NAME as FINETUNED_SENTIMENT
+from nlp.sentiment.bundled import FROZEN_MODEL as FROZEN_SENTIMENT
 from nlp.runs.store import RunData
 from nlp.schema import Edited
 from nlp.ui import editing
@@ -19,7 +18,7 @@ from nlp.ui.text import fmt_int, md_escape
 from nlp.ui.page import group_labels
 from nlp.ui.uploads import (
     group_candidates, guess_group_columns, guess_id_column, guess_rating_column, guess_text_column,
-    guess_text_columns, rating_candidates, upload_limits, uploader_label,
+    guess_text_columns, guess_scale_choice, rating_candidates, upload_limits, uploader_label, SCALE_CHOICES,
 )
 
 SOURCES = ("Eksempeldata", "Last opp fil", "Åpne lagret kjøring")
@@ -81,8 +80,13 @@ def sidebar_upload() -> None:
         help="Én kolonne: én rad per svar. Flere kolonner: ett åpent spørsmål per kolonne og én rad per "
              "respondent (slik Questback, Nettskjema og SurveyXact eksporterer); temaene finnes på tvers av "
              "spørsmålene, og spørsmålet blir en gruppe du kan filtrere og sammenligne på.")
+    per_question = False
     if len(texts) > 1:
         sb.caption(f"{len(texts)} spørsmål: hvert svar blir én kommentar, med respondent og spørsmål.")
+        per_question = sb.checkbox(
+            "Egne temaer per spørsmål", key="up_per_question",
+            help="Finn temaene i hvert spørsmål for seg, i stedet for felles temaer på tvers av spørsmålene. "
+                 "Hvert spørsmål trenger da minst tre ulike svar med innhold.")
     id_options = [NONE] + [c for c in columns if c not in texts]
     if st.session_state.get("up_id") not in id_options:
         st.session_state["up_id"] = NONE
@@ -98,6 +102,16 @@ def sidebar_upload() -> None:
         help="En tallkolonne per respondent (skala 1–5, 1–7 eller 0–10), f.eks. «Hvor nyttig er ...». "
              "Gir fanen «Drivere»: hvilke temaer som trekker vurderingen opp eller ned.")
     rating = None if rating_choice == NONE else rating_choice
+    rating_scale = None
+    if rating is not None:
+        if st.session_state.get("up_scale_for") != rating:  # a new rating column: its name may state the scale
+            st.session_state["up_scale_for"] = rating
+            st.session_state["up_rating_scale"] = guess_scale_choice(rating)
+        scale_choice = sb.selectbox(
+            "Skala for vurderingen", list(SCALE_CHOICES), key="up_rating_scale",
+            help="Uten valg gjettes skalaen ut fra verdiene (1–5, 1–7 eller 0–10). Verdier utenfor skalaen "
+                 "holdes utenfor driverne, og analysen sier hvilke rader det gjelder.")
+        rating_scale = SCALE_CHOICES[scale_choice]
     options = group_candidates(frame, exclude=(*texts, id_col, rating))
     st.session_state["up_groups"] = [g for g in st.session_state.get("up_groups", []) if g in options]
     groups = sb.multiselect("Gruppekolonner", options, key="up_groups",
@@ -121,16 +135,15 @@ def sidebar_upload() -> None:
         except UnicodeDecodeError:
             sb.error("Kodeboken må være en tekstfil i UTF-8 (YAML).")
             return
-    sentiment_model = None
-    if (models_dir() / FINETUNED_SENTIMENT).is_dir():
-        choice = sb.radio("Sentimentmodell", ["Standard", "Finjustert (bedre, tregere)"], key="up_sentiment",
-                          help="Den finjusterte modellen leser kommentarene med en egen, finjustert språkmodell: "
-                               "treffer bedre på norske setninger (69,3 mot 64,2 macro-F1 på NoReC), men "
-                               "analysen tar omtrent 1,7 ganger så lang tid.")
-        sentiment_model = FINETUNED_SENTIMENT if choice.startswith("Finjustert") else None
+    choice = sb.radio("Sentimentmodell", ["Finjustert (anbefalt)", "Rask"], key="up_sentiment",
+                      help="Den finjusterte modellen leser kommentarene med en egen, finjustert språkmodell og "
+                           "treffer bedre på norske setninger (69,3 mot 64,2 macro-F1 på NoReC). Den raske "
+                           "modellen bruker bare temaanalysens tekstvektorer: en ny analyse tar omtrent to "
+                           "tredjedeler av tiden.")
+    sentiment_model = FROZEN_SENTIMENT if choice == "Rask" else None
     settings = RunSettings(text_columns=tuple(texts), id_column=id_col, group_columns=tuple(groups),
                            sheet=st.session_state.get("up_sheet"), codebook_yaml=codebook_yaml, rating_column=rating,
-                           sentiment_model=sentiment_model)
+                           sentiment_model=sentiment_model, per_question=per_question, rating_scale=rating_scale)
     if sb.button("Analyser", type="primary", key="run_upload", width="stretch"):
         st.session_state["pending_upload"] = (data, up.name, settings)
 

@@ -44,8 +44,8 @@ class RunSettings:
     One open column is ``text_column`` (the long layout: one row per answer). Several
     (``text_columns``, a wide export: one row per respondent) are kept in ``text_columns``, and
     ``text_column`` is then empty; a single entry in ``text_columns`` becomes ``text_column``, so
-    both spellings give the same run. ``to_dict`` leaves out the wide, rating
-    and sentiment-model fields while they are unset, so runs computed before they existed keep their keys.
+    both spellings give the same run. ``to_dict`` leaves out the wide, rating, sentiment-model,
+    per-question and scale fields while they are unset, so runs computed before they existed keep their keys.
     """
 
     text_column: str = ""
@@ -56,7 +56,9 @@ class RunSettings:
     seed: int = 42
     text_columns: tuple[str, ...] = ()  # several open columns: the wide layout
     rating_column: str | None = None  # a numeric rating per respondent: the theme drivers
-    sentiment_model: str | None = None  # a bundled sentiment model's name (default: models/sentiment)
+    sentiment_model: str | None = None  # a bundled sentiment model's name (default: DEFAULT_MODEL, fine-tuned)
+    per_question: bool = False  # a wide file: each question's own themes
+    rating_scale: tuple[float, float] | None = None  # the rating's scale (default: inferred from the values)
 
     def __post_init__(self) -> None:
         columns = tuple(dict.fromkeys(self.text_columns))
@@ -67,6 +69,10 @@ class RunSettings:
             object.__setattr__(self, "text_column", "")
         object.__setattr__(self, "text_columns", columns)
         object.__setattr__(self, "group_columns", tuple(self.group_columns))
+        if self.rating_scale is not None:
+            object.__setattr__(self, "rating_scale", tuple(float(v) for v in self.rating_scale))
+        if not columns:  # one question: nothing to find per question
+            object.__setattr__(self, "per_question", False)
         if not self.text_column and not columns:
             raise ValueError("RunSettings needs a text column")
 
@@ -83,9 +89,11 @@ class RunSettings:
         d = asdict(self)
         d["group_columns"] = list(self.group_columns)
         d["text_columns"] = list(self.text_columns)
-        for name in ("text_columns", "rating_column", "sentiment_model"):
+        for name in ("text_columns", "rating_column", "sentiment_model", "per_question", "rating_scale"):
             if not d[name]:
                 del d[name]
+        if "rating_scale" in d:
+            d["rating_scale"] = list(self.rating_scale)
         return d
 
 
@@ -295,7 +303,9 @@ def compute_run(data: bytes, file_name: str, settings: RunSettings, progress: Pr
         survey = load_survey(path, settings.texts, settings.id_column, list(settings.group_columns),
                              settings.sheet, rating_column=settings.rating_column)
         analysis = analyze(survey, AnalyzeOptions(codebook=codebook, seed=settings.seed,
-                                                  sentiment_model=settings.sentiment_model), progress)
+                                                  sentiment_model=settings.sentiment_model,
+                                                  per_question=settings.per_question,
+                                                  rating_scale=settings.rating_scale), progress)
         info = {"key": key, "source": Path(file_name).name, "settings": settings.to_dict(),
                 "group_columns": survey.group_columns, "fritekst_version": __version__}
         return store_run(analysis, survey.group_columns, info, Path(tmp), root)

@@ -8,4 +8,7 @@ __getattr__, __all__ = public_face(__name__, {
     "LABELS": "model",
     "LABELS4": "model",
     "MIXED": "model",
+    "DEFAULT_MODEL": "bundled",
+    "FROZEN_MODEL": "bundled",
+    "saved_sentiment_model": "bundled",
 })

@@ -21,9 +21,6 @@ import numpy as np
 from nlp.errors import ModelError
 
 WEIGHTS_FILE, META_FILE = "sentiment_ft.safetensors", "sentiment_ft.json"
-#: The bundled comment model that reads a fine-tuned encoder (`models/sentiment_finetuned`); not the
-#: default, because its second encoder pass costs about as much as the embedding pass.
-BUNDLED_NAME = "sentiment_finetuned"
 FORMAT = "fritekst-sentiment-ft-1"
 _PARTS = ("q", "k", "v", "ao", "fi", "fo")
 _NORMS = ("aln", "oln")

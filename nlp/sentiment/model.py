@@ -37,6 +37,7 @@ from nlp.errors import ModelError
 from nlp.paths import models_dir
 from nlp.versions import library_versions
 from nlp.sentiment.calibration import fit_lr, fit_temperature, sigmoid, softmax
+from nlp.sentiment.bundled import DEFAULT_MODEL
 from nlp.sentiment.features import (
     NgramSpace,
     clause_pieces,
@@ -54,6 +55,7 @@ MODEL_FILE = "model.safetensors"
 META_FILE = "model.json"
 _POS, _NEG, _NEU = 0, 1, 2
 _NONANSWER_PROBA = np.array([0.0, 0.0, 1.0], dtype=np.float32)
+
 
 #: Features of the mixed detector, in column order.
 MIXED_FEATURES = (
@@ -426,12 +428,12 @@ class SentimentModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> "SentimentModel":
-        """Load a saved model folder, or a bundled one by name (default: `models/sentiment`;
-        `sentiment_finetuned` reads a fine-tuned e5-small beside it, issue 19)."""
+        """Load a saved model folder, or a bundled one by name (default: `DEFAULT_MODEL`, which
+        reads a fine-tuned e5-small beside it; `FROZEN_MODEL` reads the theme embeddings only)."""
         from safetensors import SafetensorError
         from safetensors.numpy import load_file
 
-        folder = Path(path) if path is not None else models_dir() / "sentiment"
+        folder = Path(path) if path is not None else models_dir() / DEFAULT_MODEL
         if path is not None and not folder.exists() and len(folder.parts) == 1 and (models_dir() / folder).is_dir():
             folder = models_dir() / folder
         weights, meta_path = folder / MODEL_FILE, folder / META_FILE

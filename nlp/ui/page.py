@@ -9,7 +9,8 @@ import pandas as pd
 
 from nlp.report import workbook
 from nlp.schema import OUTLIER, QUESTION, RESPONDENT, TOPIC_ID, Edited
-from nlp.sentiment.finetuned import BUNDLED_NAME as FINETUNED_SENTIMENT
+from nlp.sentiment.bundled import DEFAULT_MODEL as DEFAULT_SENTIMENT
+from nlp.sentiment.bundled import FROZEN_MODEL as FROZEN_SENTIMENT
 from nlp.ui.text import fmt_int
 
 PRIVACY_NOTE = (
@@ -71,7 +72,7 @@ def wide_counts(metadata: Mapping) -> tuple[int, int, int] | None:
 def run_caption(source: str, created: str, total: int, n_themes: int,
                 wide: tuple[int, int, int] | None = None, sentiment_model: str | None = None) -> str:
     """The line under the title: file, comments (wide runs: respondents, answers and blank answer
-    cells), themes, a sentiment model other than the default, and the day of the analysis (unescaped)."""
+    cells), themes, a sentiment model other than the default (`saved_sentiment_model`), and the day of the analysis (unescaped)."""
     try:
         when = datetime.fromisoformat(created).astimezone().strftime("%d.%m.%Y")
     except ValueError:
@@ -82,8 +83,8 @@ def run_caption(source: str, created: str, total: int, n_themes: int,
         respondents, answers, blank = wide
         parts = [source, f"{fmt_int(respondents)} respondenter", f"{fmt_int(answers)} svar",
                  f"{fmt_int(blank)} tomme svarfelt", f"{fmt_int(n_themes)} temaer"]
-    if sentiment_model:
-        parts.append("finjustert sentimentmodell" if sentiment_model == FINETUNED_SENTIMENT
+    if sentiment_model and sentiment_model != DEFAULT_SENTIMENT:
+        parts.append("rask sentimentmodell" if sentiment_model == FROZEN_SENTIMENT
                      else f"sentimentmodell {sentiment_model}")
     if when:
         parts.append(f"analysert {when}")

@@ -37,6 +37,9 @@ _RATING_WORDS = ("nyttig", "fornøyd", "fornoyd", "tilfreds", "vurder", "karakte
                  "nps", "skala", "hvorgodt", "hvorenig")
 _SCALE_IN_NAME = re.compile(r"(?<!\d)(0|1)\s*[-–—]\s*(5|7|10)(?!\d)")
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+#: the rating scales the upload form offers (`nlp.report.rating_drivers.SCALES`); None: inferred from the values
+SCALE_CHOICES: dict[str, tuple[float, float] | None] = {
+    "Gjett ut fra verdiene": None, "1–5": (1.0, 5.0), "1–7": (1.0, 7.0), "0–10": (0.0, 10.0)}
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,13 @@ def guess_rating_column(frame: pd.DataFrame, exclude: tuple[str | None, ...] = (
         if _SCALE_IN_NAME.search(name) or any(w in _key(name) for w in _RATING_WORDS):
             return col
     return None
+
+
+def guess_scale_choice(column: str) -> str:
+    """The form's scale for a rating column: the one its name states ("Nytte (1-5)"), else inferred."""
+    found = _SCALE_IN_NAME.search(str(column))
+    label = f"{found.group(1)}–{found.group(2)}" if found else ""
+    return label if label in SCALE_CHOICES else next(iter(SCALE_CHOICES))
 
 
 def guess_id_column(frame: pd.DataFrame, exclude: str | tuple[str | None, ...] | None = None) -> str | None:

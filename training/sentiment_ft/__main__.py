@@ -54,6 +54,9 @@ def main(argv=None) -> dict:
                     help="the stacker's inverse regularisation: 0.5 had the best stacker CV over NoReC train "
                          "of {0.2, 0.5, 3} (EXPERIMENTS.md)")
     ap.add_argument("--survey-weight", type=float, default=2.0, help="a survey comment's weight in the stacker")
+    ap.add_argument("--holdout-seeds", type=int, nargs="*", default=[],
+                    help="also train these seeds without the 2021 round and score 2021 on their soup: the full "
+                         "recipe replicated without that round (evaluation only; about 15 min a seed)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     t0 = time.time()
@@ -63,6 +66,7 @@ def main(argv=None) -> dict:
     folds = [f"{config}_f{f}" for f in range(args.folds)]
     jobs = [(name, ["--seed", str(f), "--fold", str(f)]) for f, name in enumerate(folds)]
     jobs += [(f"{config}_s{s}", ["--seed", str(s)]) for s in args.seeds]
+    jobs += [(f"{config}_h{s}", ["--seed", str(s), "--holdout-year", "2021"]) for s in args.holdout_seeds]
     for name, extra in jobs:
         if not (args.runs / name / "run.json").exists():
             train.main(common + extra + ["--out", str(args.runs / name)])
@@ -78,12 +82,19 @@ def main(argv=None) -> dict:
             soup.main(["--data", str(args.data), "--runs", str(args.runs), "--members",
                        *[f"{config}_s{s}" for s in args.seeds], "--name", shipped, "--variant", args.variant,
                        "--threads", str(args.threads)])
+    holdout = []
+    if args.holdout_seeds:
+        holdout = ["--holdout-run", f"{config}_soup_holdout"]
+        if not (args.runs / holdout[1] / "run.json").exists():
+            soup.main(["--data", str(args.data), "--runs", str(args.runs), "--members",
+                       *[f"{config}_h{s}" for s in args.holdout_seeds], "--name", holdout[1],
+                       "--variant", args.variant, "--threads", str(args.threads)])
     stacker = args.runs / f"stacker_{config}_{args.variant}"
     report = stack.main(["--data", str(args.data), "--runs", str(args.runs), "--config", config,
                          "--variant", args.variant, "--dev-runs", *folds, soup_name,
                          *[f"{config}_s{s}" for s in args.seeds], *([shipped] if shipped != soup_name else []),
                          "--scales", *map(str, args.scales), "--C", str(args.C),
-                         "--survey-weight", str(args.survey_weight),
+                         "--survey-weight", str(args.survey_weight), *holdout,
                          "--out", str(args.runs / f"{config}_{args.variant}_report.json"), "--save", str(stacker)])
     scale = max(args.scales, key=lambda v: report["stack"][f"scale{v}"]["stack_cv_norec_train_macro_f1"])
     from safetensors.torch import load_file

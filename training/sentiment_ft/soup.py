@@ -36,13 +36,17 @@ def main(argv=None):
     w = load_weights()
     net = SentimentNet(w, int(trainable))
     net.load_state_dict(state, strict=False)
-    _, dev, _ = D.load(args.data)
+    rows, dev, _ = D.load(args.data)
     tok = Tokenizer(w)
     z, pooled = predict(net, tokenize(tok, dev.texts, 128), tok.pad)
+    # the survey rows as well, as a full training run scores them (the 2021 holdout reads them)
+    score_idx = np.flatnonzero(rows.source == "survey")
+    zz, _ = predict(net, tokenize(tok, [rows.texts[i] for i in score_idx], 128), tok.pad)
     out = args.runs / args.name
     out.mkdir(parents=True, exist_ok=True)
     save_file({k: v.contiguous() for k, v in state.items()}, str(out / "state.safetensors"))
-    np.savez_compressed(out / "logits.npz", **{"final.dev": z, "final.dev_pooled": pooled, "avg.dev": z})
+    np.savez_compressed(out / "logits.npz", **{"final.dev": z, "final.dev_pooled": pooled, "avg.dev": z,
+                                               "score_idx": score_idx, "final.rows": zz, "avg.rows": zz})
     f, per = macro_f1(dev.y, z.argmax(1))
     res = {"args": {"members": args.members, "variant": args.variant, "trainable": trainable},
            "scores": {"final": {"dev_macro_f1": round(f, 2), "dev_f1": [round(v, 2) for v in per]}}}

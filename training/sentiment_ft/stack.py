@@ -82,6 +82,10 @@ def main(argv=None) -> dict:
     ap.add_argument("--dev-runs", nargs="+", help="run folders whose dev logits to score (default: CONFIG_s<seed>)")
     ap.add_argument("--dev-from-folds", action="store_true",
                     help="the seed replicas are the fold models (each trained on (k-1)/k of the rows, seed = fold)")
+    ap.add_argument("--holdout-run",
+                    help="a run trained without the 2021 round on everything else (train.py --holdout-year, or a "
+                         "soup of such runs): the 2021 holdout is also scored on its logits, a replica of the "
+                         "full recipe; fold 0's model saw only two thirds of NoReC")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--save", type=Path, help="write the stacker (a SentimentModel folder) here")
     args = ap.parse_args(argv)
@@ -135,6 +139,11 @@ def main(argv=None) -> dict:
     emb = embed(rows.texts)
     dev_emb = embed(dev.texts)
     years = survey.extra["year"].to_numpy()
+    replica = None
+    if args.holdout_run:
+        z = np.load(args.runs / args.holdout_run / "logits.npz")
+        replica = np.zeros_like(oof)
+        replica[z["score_idx"]] = z[f"{args.variant}.rows"]
     stacks = {}
     for scale in args.scales:
         feats = np.hstack([emb, scale * oof]).astype(np.float32)
@@ -174,11 +183,14 @@ def main(argv=None) -> dict:
         held = survey_all.extra["year"].to_numpy() == "2021"
         target = subset(survey_all, held)
         t_sub = ~target.extra["nonanswer"].to_numpy()
-        x = np.zeros((len(target), feats.shape[1]), np.float32)
-        x[t_sub] = feats[n_tr:][years == "2021"]
-        r = m_hold.predict(target.texts, x, nonanswer=~t_sub)
-        hc = score(target.labels, r)
-        res["survey_holdout_2021"] = {k: hc.get(k) for k in ("macro_f1", "macro_f1_4class", "ece", "accuracy")}
+        for key, logits in (("survey_holdout_2021", oof), ("survey_holdout_2021_replica", replica)):
+            if logits is None:
+                continue
+            x = np.zeros((len(target), feats.shape[1]), np.float32)
+            x[t_sub] = np.hstack([emb, scale * logits]).astype(np.float32)[n_tr:][years == "2021"]
+            r = m_hold.predict(target.texts, x, nonanswer=~t_sub)
+            hc = score(target.labels, r)
+            res[key] = {k: hc.get(k) for k in ("macro_f1", "macro_f1_4class", "ece", "accuracy")}
         stacks[f"scale{scale}"] = res
         if args.save:
             # the saved comment model reads [embedding, scale * logits of the encoder beside it]
@@ -195,6 +207,8 @@ def main(argv=None) -> dict:
                 "tuned_on": "cross-fitted folds (dev only scores)",
                 "scores": {"norec_sentence_dev": res["dev"], "survey_oof": res["survey_oof"],
                            "survey_holdout_2021": res["survey_holdout_2021"],
+                           **({"survey_holdout_2021_replica": res["survey_holdout_2021_replica"],
+                               "holdout_run": args.holdout_run} if replica is not None else {}),
                            "stack_cv_norec_train_macro_f1": res["stack_cv_norec_train_macro_f1"]},
                 "command": "python -m training.sentiment_ft.stack " + " ".join(argv or __import__("sys").argv[1:]),
             })

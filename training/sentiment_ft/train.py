@@ -5,7 +5,7 @@
 
 Trains on NoReC_sentence train + the substantive labelled survey comments (mixed ones left out),
 or, with `--fold F`, on every row outside fold F (cross-fitting: the held-out rows get logits
-from a model that never saw them). Writes `run.json` (dev scores per epoch, minutes),
+from a model that never saw them); `--holdout-year 2021` leaves that survey round out as well. Writes `run.json` (dev scores per epoch, minutes),
 `logits.npz` (dev, and the held-out or survey rows; for the final and for the weight-averaged
 model) and `state.safetensors` / `state_avg.safetensors` (fine-tuned layers + head, float32).
 """
@@ -62,6 +62,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--fold", type=int, default=-1)
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--holdout-year", default="",
+                    help="also leave out the survey comments of this round (a replica of the full recipe for "
+                         "scoring that round as unseen)")
     ap.add_argument("--fp32", action="store_true", help="no bf16 autocast")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit-steps", type=int, default=0, help="stop after N steps (timing)")
@@ -85,6 +88,8 @@ def main(argv=None) -> dict:
         use &= rows.source == "norec"
     if args.fold >= 0:
         use &= fold_of != args.fold
+    if args.holdout_year:
+        use &= ~((rows.source == "survey") & (rows.year == args.holdout_year))
     train_idx = np.flatnonzero(use)
     if args.smoke:
         train_idx = train_idx[:args.smoke]
