@@ -56,8 +56,8 @@ def assert_csv_safe(data: bytes | Path, delimiter: str = ",") -> list[list[str]]
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=delimiter))
     for row in rows:
         for value in row:
-            if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
-                continue  # a real number: a spreadsheet reads it as that number
+            if re.fullmatch(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?", value):
+                continue  # a real number (numpy writes -0.0001 as -1e-04): a spreadsheet reads it as that number
             assert not value.startswith(FORMULA_START), value
     return rows
 
