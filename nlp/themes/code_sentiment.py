@@ -78,12 +78,14 @@ def carry_over(fitted_codes: Sequence[int], fitted_cell: object, codes: Sequence
 
 def code_sentiment_column(texts: Sequence[str], code_sets: Sequence[Sequence[int]], comment_labels: Sequence[str],
                           proba: Callable[[np.ndarray, Sequence[int]], tuple[np.ndarray, Sequence[int]]],
-                          embed: Callable[[list[str]], np.ndarray], sentiment) -> list[str]:
+                          embed: Callable[[list[str]], np.ndarray], sentiment,
+                          logits: Callable[[list[str]], np.ndarray] | None = None) -> list[str]:
     """`code_sentiment` for every comment (see the module docstring).
 
     ``proba(vectors, rows)``: the theme probabilities of clause vectors whose comments are ``rows``
     and the theme ids of its columns; ``embed(texts)``: vectors of texts; ``sentiment``: a
-    `nlp.sentiment.model.SentimentModel` (its public `predict`)."""
+    `nlp.sentiment.model.SentimentModel` (its public `predict`); ``logits(texts)``: its fine-tuned
+    encoder's logits where it reads one (through the cache, as `embed`), else computed by `predict`."""
     from nlp.sentiment.features import clause_pieces
 
     out = [""] * len(texts)
@@ -104,7 +106,7 @@ def code_sentiment_column(texts: Sequence[str], code_sets: Sequence[Sequence[int
     if not jobs:
         return out
     code_texts = [text for _, _, text in jobs]
-    labels = sentiment.predict(code_texts, embed(code_texts)).label
+    labels = sentiment.predict(code_texts, embed(code_texts), finetuned=logits(code_texts) if logits else None).label
     own: dict[int, dict[int, str]] = {}
     for (k, code, _), label in zip(jobs, labels):
         own.setdefault(k, {})[code] = label
