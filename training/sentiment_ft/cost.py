@@ -2,9 +2,9 @@
 
     python -m training.sentiment_ft.cost [--model NAME_OR_FOLDER | --ft FOLDER] [--data ../shared/data] [--n 10000]
 
-Without --ft: `analyze` as it runs with `--sentiment-model` MODEL (default: the default model); with a
-fine-tuned encoder the "Sentiment" stage includes that encoder's pass, and its share is the stage
-over the whole run.
+Without --ft: `analyze` as it runs with `--sentiment-model` MODEL (default: the default model), its
+outputs written as `fritekst analyze` writes them; with a fine-tuned encoder the "Sentiment" stage
+includes that encoder's pass, and its share is the stage over the whole run.
 With --ft (before a model ships):
 A cold `analyze` (fresh cache) of N NoReC dev sentences written as a survey (the file
 `benchmarks/bench_speed.py` uses), timed per stage through the progress callback, then in the same
@@ -54,6 +54,10 @@ def main(argv=None) -> dict:
         t0 = time.perf_counter()
         survey = load_survey(path, "Svar", id_column="Svar-ID", group_columns=GROUPS)
         result = analyze(survey, AnalyzeOptions(sentiment_model=args.model), progress)
+        from nlp.runs.store import write_analysis
+
+        progress("Writing the outputs", 0, 1)  # what `fritekst analyze` does next
+        write_analysis(result, tmp / "out", survey.group_columns)
         t_end = time.perf_counter()
         stages: dict[str, float] = {}
         for (name, start), nxt in zip(marks, marks[1:] + [("end", t_end)]):
