@@ -218,10 +218,7 @@ def _fit_themes(prep: Prepared, fit_rows: np.ndarray, scope: np.ndarray, options
 def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None,
         progress: Progress = silent) -> Analysis:
     """Tag a new round with a saved model's themes (and the analyst's edits)."""
-    options = options or AnalyzeOptions()
-    options.encoder = options.encoder or saved.metadata.get("encoder_spec")
-    options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
-    options.sentiment_model = options.sentiment_model or saved_sentiment_model(saved.metadata)
+    options = follow_saved(options or AnalyzeOptions(), saved)
     if isinstance(saved.model, QuestionThemeModels):  # before the slow part
         fitted = list(saved.model.models)
         unknown = [q for q in (survey.questions or [survey.text_column]) if q not in fitted]
@@ -231,6 +228,15 @@ def tag(survey: Survey, saved: SavedModel, options: AnalyzeOptions | None = None
     prep = prepare(survey, options, progress)
     check_encoder(saved, prep)
     return assemble(survey, prep, saved.model, saved.edits, saved.metadata, options, with_quotes=False)
+
+
+def follow_saved(options: AnalyzeOptions, saved: SavedModel) -> AnalyzeOptions:
+    """Unless given, the encoder, pipeline and sentiment model the saved run was analysed with, so a
+    new round is read as that one was."""
+    options.encoder = options.encoder or saved.metadata.get("encoder_spec")
+    options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
+    options.sentiment_model = options.sentiment_model or saved_sentiment_model(saved.metadata)
+    return options
 
 
 def check_encoder(saved: SavedModel, prep: Prepared) -> None:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from nlp.analyze import (
-    AnalyzeOptions, assemble, check_encoder, distinct_fit_rows, outlier_budget, embed_codebook, prepare, run_metadata,
-    saved_sentiment_model, with_drivers,
+    AnalyzeOptions, assemble, check_encoder, distinct_fit_rows, follow_saved, outlier_budget, embed_codebook, prepare,
+    run_metadata, with_drivers,
 )
 from nlp.embed.encoders import get_encoder
 from nlp.errors import InputError
@@ -57,12 +57,9 @@ def split_sources(codebook: Codebook, saved: SavedModel) -> dict[str, int]:
 
 def recode(survey: Survey, saved: SavedModel, codebook: Codebook, options: AnalyzeOptions | None = None,
            progress: Progress = silent) -> Recoded:
-    options = options or AnalyzeOptions()
     if not isinstance(saved.model, ThemeModel):
         raise InputError("a codebook cannot be edited for themes fitted per question (--per-question) yet")
-    options.encoder = options.encoder or saved.metadata.get("encoder_spec")
-    options.pipeline = options.pipeline or saved.metadata.get("pipeline_spec")
-    options.sentiment_model = options.sentiment_model or saved_sentiment_model(saved.metadata)
+    options = follow_saved(options or AnalyzeOptions(), saved)
     options.codebook = codebook
     splits = split_sources(codebook, saved)  # before the slow part
     prep = prepare(survey, options, progress)

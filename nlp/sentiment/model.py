@@ -56,7 +56,6 @@ META_FILE = "model.json"
 _POS, _NEG, _NEU = 0, 1, 2
 _NONANSWER_PROBA = np.array([0.0, 0.0, 1.0], dtype=np.float32)
 
-
 #: Features of the mixed detector, in column order.
 MIXED_FEATURES = (
     "p_pos", "p_neg", "min_p_pos_neg", "clause_pos_max", "clause_neg_max", "min_clause_pos_neg",
